@@ -25,6 +25,8 @@ public sealed class FaxPostOptions
 
     public WebOptions Web { get; set; } = new();
 
+    public SecurityOptions Security { get; set; } = new();
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -97,6 +99,11 @@ public sealed class FaxPostOptions
         if (Limits.MinFreeDiskBytes < 0)
         {
             errors.Add("Limits:MinFreeDiskBytes must not be negative.");
+        }
+
+        if (Security.PasswordIterations < 10_000)
+        {
+            errors.Add("Security:PasswordIterations must be at least 10000.");
         }
 
         if (Web.Urls.Length == 0)
@@ -228,4 +235,10 @@ public sealed class LimitOptions
 public sealed class WebOptions
 {
     public string[] Urls { get; set; } = ["http://127.0.0.1:8025"];
+}
+
+public sealed class SecurityOptions
+{
+    /// <summary>PBKDF2 iterations for new password hashes.</summary>
+    public int PasswordIterations { get; set; } = Accounts.PasswordHasher.DefaultIterations;
 }
