@@ -1,0 +1,5 @@
+namespace FaxPost.Telephony.Sip;
+
+/// <summary>Where one header field sits in the message bytes (offsets from the message start).</summary>
+internal readonly record struct SipHeaderField(
+    SipHeaderKind Kind, int NameStart, int NameLength, int ValueStart, int ValueLength, bool Folded);
