@@ -29,9 +29,11 @@ public sealed class OrganisationNumbering
 
     /// <summary>
     /// Interprets a number as a person would type it: "+49 89 1234-56", "0049891234 56", "089 123456"
-    /// (national), "123456" (local), "0 089..." (with access code), or a bare extension "56".
+    /// (national), "123456" (local), or a bare extension "56". With <paramref name="withAccessCode"/>
+    /// the number is read as dialled on the PBX (seed 003's mail-to-fax subject): outside numbers
+    /// start with the access code, which is removed; anything else is an extension.
     /// </summary>
-    public PhoneNumberResult Parse(string input)
+    public PhoneNumberResult Parse(string input, bool withAccessCode = false)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -83,9 +85,18 @@ public sealed class OrganisationNumbering
         }
         else
         {
-            if (AccessCode.Length > 0 && d.StartsWith(AccessCode, StringComparison.Ordinal) && d.Length > AccessCode.Length + MaxExtensionLength)
+            if (withAccessCode && AccessCode.Length > 0)
             {
+                if (!d.StartsWith(AccessCode, StringComparison.Ordinal))
+                {
+                    return PhoneNumberResult.Invalid($"outside numbers start with the access code {AccessCode}");
+                }
+
                 d = d[AccessCode.Length..];
+                if (d.Length == 0)
+                {
+                    return PhoneNumberResult.Invalid("only the access code was given");
+                }
             }
 
             if (d.StartsWith(InternationalPrefix, StringComparison.Ordinal))
