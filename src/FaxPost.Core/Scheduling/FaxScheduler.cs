@@ -181,9 +181,13 @@ public sealed partial class FaxScheduler
             var line = _lines.FirstOrDefault(l => l.Serves(job.DialNumber) && _perLine.GetValueOrDefault(l) < l.Channels);
             if (line is null)
             {
-                if (!_lines.Any(l => l.Serves(job.DialNumber)))
+                if (_lines.Count == 0)
                 {
-                    await FinishAsync(job, JobState.Failed, "no line is configured that can reach this number", ct).ConfigureAwait(false);
+                    await NoteWaitingAsync(job, NoLinesMessage, ct).ConfigureAwait(false);
+                }
+                else if (!_lines.Any(l => l.Serves(job.DialNumber)))
+                {
+                    await FinishAsync(job, JobState.Failed, "no configured line can reach this number", ct).ConfigureAwait(false);
                 }
 
                 continue;
@@ -201,6 +205,22 @@ public sealed partial class FaxScheduler
         }
 
         return wait;
+    }
+
+    private const string NoLinesMessage = "waiting for a line: no fax line is configured";
+
+    /// <summary>Says once in the job's history why it is still waiting.</summary>
+    private async Task NoteWaitingAsync(FaxJob job, string message, CancellationToken ct)
+    {
+        if (job.LastError == message)
+        {
+            return;
+        }
+
+        job.LastError = message;
+        job.UpdatedAt = _time.GetUtcNow();
+        await _store.Jobs.UpdateAsync(job, message, job.State, ct).ConfigureAwait(false);
+        Publish(job, message, null);
     }
 
     private async Task<bool> StartAsync(FaxJob job, IFaxLine? line, CancellationToken ct)
