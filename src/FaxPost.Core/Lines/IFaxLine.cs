@@ -16,10 +16,11 @@ public interface IFaxLine
     /// <summary>Whether this line should carry calls to the number (least-cost routing by prefix).</summary>
     bool Serves(string e164);
 
-    /// <summary>Places one fax call and sends <see cref="OutboundCall.Pages"/> from
-    /// <see cref="OutboundCall.FirstPage"/> on. Reports each page the far end confirmed through
-    /// <paramref name="progress"/> before returning. Never throws for call failures: they are outcomes.</summary>
-    Task<CallOutcome> PlaceCallAsync(OutboundCall call, IProgress<CallProgress> progress, CancellationToken ct);
+    /// <summary>Places one fax call and sends <see cref="OutboundCall.PageCount"/> pages from
+    /// <see cref="OutboundCall.FirstPage"/> on. For each page the far end confirms (MCF) the line
+    /// awaits <see cref="ICallReporter.PageConfirmedAsync"/> before it sends the next one, so the
+    /// post office has stored the confirmation. Never throws for call failures: they are outcomes.</summary>
+    Task<CallOutcome> PlaceCallAsync(OutboundCall call, ICallReporter reporter, CancellationToken ct);
 
     /// <summary>Starts taking inbound calls, handing each to <paramref name="sink"/>, until cancelled.</summary>
     Task RunInboundAsync(IInboundCallSink sink, CancellationToken ct);
@@ -39,6 +40,17 @@ public sealed record OutboundCall(
     string? LocalId,
     string? CallerNumber,
     bool Fallback);
+
+/// <summary>What a line tells the post office while a call runs.</summary>
+public interface ICallReporter
+{
+    /// <summary>Live progress for people ("dialling", "sending page 2 of 5"); returns at once.</summary>
+    void Progress(CallProgress progress);
+
+    /// <summary>The far end confirmed <paramref name="page"/> (1-based, counted within this call).
+    /// Completes once the confirmation is durable.</summary>
+    Task PageConfirmedAsync(int page, CancellationToken ct);
+}
 
 /// <summary>Live progress of a call, for the CLI/web ("dialling", "page 2 of 5").</summary>
 public readonly record struct CallProgress(CallPhase Phase, int Page, int Pages, string? RemoteId);

@@ -41,6 +41,7 @@ public sealed partial class FaxScheduler
     private readonly ConcurrentDictionary<string, int> _perDestination = new();
     private readonly ConcurrentDictionary<IFaxLine, int> _perLine = new();
     private readonly List<Task> _attempts = [];
+    private volatile bool _stopping;
 
     public FaxScheduler(
         IPostOfficeStore store,
@@ -104,6 +105,7 @@ public sealed partial class FaxScheduler
         {
             // Graceful shutdown: attempts in progress are aborted; their jobs are written back as
             // waiting to retry (with the pages confirmed so far), never left half-written.
+            _stopping = true;
             foreach (var cts in _running.Values)
             {
                 await cts.CancelAsync().ConfigureAwait(false);
@@ -313,7 +315,6 @@ public sealed partial class FaxScheduler
             outcome = new CallOutcome(CallResult.TemporaryFailure, progress.Confirmed, null, TimeSpan.Zero, "the call was stopped", line.Name);
         }
 
-        await progress.FlushAsync().ConfigureAwait(false);
         await SettleAsync(job, outcome with { Line = outcome.Line ?? line.Name }, line, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -378,6 +379,14 @@ public sealed partial class FaxScheduler
         {
             state = JobState.Done;
             message = line is null ? outcome.Reason : $"sent {job.PageCount} page(s) to {outcome.RemoteId ?? job.DialNumber} on {outcome.Line}";
+        }
+        else if (_stopping && !cancelRequested)
+        {
+            // The server is shutting down: the interrupted try does not count.
+            state = JobState.WaitingToRetry;
+            job.Tries = Math.Max(0, job.Tries - 1);
+            job.NextAttemptAt = now;
+            message = $"interrupted by a server shutdown; {job.PagesSent} of {job.PageCount} page(s) confirmed, it continues after the restart";
         }
         else if (cancelRequested)
         {
@@ -458,43 +467,34 @@ public sealed partial class FaxScheduler
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Attempt for job {JobId} failed unexpectedly")]
     private partial void LogAttemptCrashed(Exception e, long jobId);
 
-    /// <summary>Stores each confirmed page at once (so a crash never resends it) and forwards live progress.</summary>
-    private sealed class AttemptProgress(FaxScheduler scheduler, FaxJob job, int firstPage) : IProgress<CallProgress>
+    /// <summary>Stores each confirmed page before the line goes on (so a crash never resends it) and forwards live progress.</summary>
+    private sealed class AttemptProgress(FaxScheduler scheduler, FaxJob job, int firstPage) : ICallReporter
     {
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private Task _pending = Task.CompletedTask;
-
         public int Confirmed { get; private set; }
 
-        public void Report(CallProgress value)
+        public void Progress(CallProgress value)
         {
-            var shown = value with { Page = value.Page + firstPage, Pages = job.PageCount };
+            var shown = value with { Page = value.Page == 0 ? 0 : value.Page + firstPage, Pages = job.PageCount };
             scheduler.Publish(job, Describe(shown), shown);
-            if (value.Phase == CallPhase.PageConfirmed && value.Page > Confirmed)
-            {
-                Confirmed = value.Page;
-                int pagesSent = firstPage + value.Page;
-                _pending = PersistAsync(pagesSent);
-            }
         }
 
-        public Task FlushAsync() => _pending;
-
-        private async Task PersistAsync(int pagesSent)
+        public async Task PageConfirmedAsync(int page, CancellationToken ct)
         {
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
+            if (page <= Confirmed)
             {
-                if (pagesSent > job.PagesSent)
-                {
-                    job.PagesSent = pagesSent;
-                    job.UpdatedAt = scheduler._time.GetUtcNow();
-                    await scheduler._store.Jobs.UpdateAsync(job, $"page {pagesSent} of {job.PageCount} confirmed", JobState.InProgress, CancellationToken.None).ConfigureAwait(false);
-                }
+                return;
             }
-            finally
+
+            Confirmed = page;
+            int pagesSent = firstPage + page;
+            Progress(new CallProgress(CallPhase.PageConfirmed, page, 0, null));
+            if (pagesSent > job.PagesSent)
             {
-                _gate.Release();
+                job.PagesSent = pagesSent;
+                job.UpdatedAt = scheduler._time.GetUtcNow();
+
+                // Not cancellable: the confirmation must be stored even while the call is being stopped.
+                await scheduler._store.Jobs.UpdateAsync(job, $"page {pagesSent} of {job.PageCount} confirmed", JobState.InProgress, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
