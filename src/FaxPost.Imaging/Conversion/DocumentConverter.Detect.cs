@@ -59,7 +59,7 @@ public sealed partial class DocumentConverter
         return LooksLikeText(head) ? DocumentKind.Text : null;
     }
 
-    /// <summary>UTF-8 (or Latin-1) without NUL or control characters other than tab, line ends and form feed.</summary>
+    /// <summary>No NUL and no control characters other than tab, line ends and form feed (bytes that are not UTF-8 later print as ?).</summary>
     internal static bool LooksLikeText(ReadOnlySpan<byte> head)
     {
         foreach (byte b in head)

@@ -189,8 +189,9 @@ internal static partial class PngDecoder
             using var z = new ZLibStream(idat, CompressionMode.Decompress);
             Unfilter(z, header, palette, transparentKey, sink);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
+            // InvalidDataException and ZLibException: the deflate stream is damaged.
             Fail("bad compressed data: " + e.Message);
         }
     }
