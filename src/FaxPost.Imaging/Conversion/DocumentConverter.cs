@@ -21,12 +21,66 @@ public sealed partial class DocumentConverter
         _gs = new GhostscriptRunner(settings);
     }
 
-    /// <summary>Renders one document page by page; throws <see cref="DocumentConversionException"/> naming the file.</summary>
+    /// <summary>
+    /// Renders one document page by page, 1728 pixels wide at the resolution of <paramref name="o"/>;
+    /// throws <see cref="DocumentConversionException"/> naming the file.
+    /// </summary>
     public async IAsyncEnumerable<BilevelImage> RenderAsync(SourceDocument doc, ConversionOptions o, [EnumeratorCancellation] CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(doc);
         ArgumentNullException.ThrowIfNull(o);
         DocumentKind kind = Inspect(doc, o);
+        int pages = 0;
+        await foreach (BilevelImage page in RenderKindAsync(doc, kind, o, ct).ConfigureAwait(false))
+        {
+            // Ghostscript stops itself one page after the limit; image files are counted here.
+            if (++pages > o.MaxPages)
+            {
+                throw ConversionError.Create(doc.FileName, ConversionFailure.TooManyPages, $"more than {o.MaxPages}");
+            }
+
+            yield return page;
+        }
+    }
+
+    /// <summary>
+    /// Converts the documents in order into one multi-page fax, handing each page to <paramref name="appendPage"/>
+    /// as soon as it is rendered. <see cref="ConversionOptions.MaxPages"/> limits the pages of all documents together.
+    /// </summary>
+    internal async Task<ConversionResult> ConvertAsync(
+        IReadOnlyList<SourceDocument> docs, ConversionOptions o, Func<BilevelImage, CancellationToken, ValueTask> appendPage, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(docs);
+        ArgumentNullException.ThrowIfNull(o);
+        var converted = new List<ConvertedDocument>(docs.Count);
+        int total = 0;
+        foreach (SourceDocument doc in docs)
+        {
+            DocumentKind kind = Inspect(doc, o);
+            ConversionOptions remaining = o with { MaxPages = o.MaxPages - total };
+            int pages = 0;
+            try
+            {
+                await foreach (BilevelImage page in RenderAsync(doc, remaining, ct).ConfigureAwait(false))
+                {
+                    await appendPage(page, ct).ConfigureAwait(false);
+                    pages++;
+                }
+            }
+            catch (DocumentConversionException e) when (e.Reason == ConversionFailure.TooManyPages && total > 0)
+            {
+                throw ConversionError.Create(doc.FileName, ConversionFailure.TooManyPages, $"with the documents before it, more than {o.MaxPages} pages", e);
+            }
+
+            total += pages;
+            converted.Add(new ConvertedDocument(doc.FileName, kind, pages));
+        }
+
+        return new ConversionResult(total, converted);
+    }
+
+    private async IAsyncEnumerable<BilevelImage> RenderKindAsync(SourceDocument doc, DocumentKind kind, ConversionOptions o, [EnumeratorCancellation] CancellationToken ct)
+    {
         switch (kind)
         {
             case DocumentKind.Pdf:
