@@ -195,6 +195,7 @@ public sealed partial class DocumentConverter
             throw ConversionError.Create(doc.FileName, ConversionFailure.Broken, e.Message, e);
         }
 
+        Directory.CreateDirectory(_settings.TempDirectory);
         string path = Path.Combine(_settings.TempDirectory, $"faxpost-jpeg-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(path, pdf, ct).ConfigureAwait(false);
         return path;

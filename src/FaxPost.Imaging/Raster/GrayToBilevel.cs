@@ -47,32 +47,35 @@ public static class GrayToBilevel
             {
                 ReadOnlySpan<byte> g = src.Row(y);
                 Span<byte> b = dst.Row(y);
-                bool ltr = (y & 1) == 0;
-                int step = ltr ? 1 : -1;
-                int x = ltr ? 0 : w - 1;
-                for (int n = 0; n < w; n++, x += step)
-                {
-                    int value = g[x] + ((cur[x + 1] + 8) >> 4);
-                    int error;
-                    if (value < 128)
-                    {
-                        b[x >> 3] |= (byte)(0x80 >> (x & 7));
-                        error = value;
-                    }
-                    else
-                    {
-                        error = value - 255;
-                    }
+                Span<int> c = cur.AsSpan(0, w + 2);
+                Span<int> n = next.AsSpan(0, w + 2);
 
-                    // Neighbours in scan direction: ahead (x+step), and below-behind, below, below-ahead.
-                    cur[x + 1 + step] += error * 7;
-                    next[x + 1 - step] += error * 3;
-                    next[x + 1] += error * 5;
-                    next[x + 1 + step] += error;
+                // Error cell of pixel x is [x + 1]; the guards take what falls off the edges.
+                if ((y & 1) == 0)
+                {
+                    for (int x = 0; x < w; x++)
+                    {
+                        int error = Quantize(g[x] + ((c[x + 1] + 8) >> 4), b, x);
+                        c[x + 2] += error * 7;
+                        n[x] += error * 3;
+                        n[x + 1] += error * 5;
+                        n[x + 2] += error;
+                    }
+                }
+                else
+                {
+                    for (int x = w - 1; x >= 0; x--)
+                    {
+                        int error = Quantize(g[x] + ((c[x + 1] + 8) >> 4), b, x);
+                        c[x] += error * 7;
+                        n[x + 2] += error * 3;
+                        n[x + 1] += error * 5;
+                        n[x] += error;
+                    }
                 }
 
                 (cur, next) = (next, cur);
-                Array.Clear(next, 0, w + 2);
+                next.AsSpan(0, w + 2).Clear();
             }
         }
         finally
@@ -82,5 +85,16 @@ public static class GrayToBilevel
         }
 
         return dst;
+    }
+
+    private static int Quantize(int value, Span<byte> row, int x)
+    {
+        if (value < 128)
+        {
+            row[x >> 3] |= (byte)(0x80 >> (x & 7));
+            return value;
+        }
+
+        return value - 255;
     }
 }
