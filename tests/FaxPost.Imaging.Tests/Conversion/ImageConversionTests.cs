@@ -49,6 +49,58 @@ public sealed class ImageConversionTests : IDisposable
     }
 
     [Fact]
+    public async Task Landscape_jpeg_is_turned_to_fill_the_portrait_page()
+    {
+        string jpg = MakeJpeg("wide.jpg", "jpeggray", "%!PS\n0 0 moveto 288 0 rlineto 0 144 rlineto -288 0 rlineto closepath fill showpage\n",
+            "-dDEVICEWIDTHPOINTS=288", "-dDEVICEHEIGHTPOINTS=144", "-dFIXEDMEDIA");
+
+        BilevelImage page = Assert.Single(await Ghostscript.RenderAll(_converter, "wide.jpg", jpg));
+
+        (int left, int right, int top, int bottom) = (page.Width, 0, page.Height, 0);
+        for (int y = 0; y < page.Height; y++)
+        {
+            for (int x = 0; x < page.Width; x++)
+            {
+                if (page[x, y])
+                {
+                    (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
+                }
+            }
+        }
+
+        // 2:1 landscape turned: 1686 px wide (the A4 paper) and about twice that in inches tall.
+        double widthInches = (right - left + 1) / 204.0;
+        double heightInches = (bottom - top + 1) / 196.0;
+        Assert.InRange(heightInches / widthInches, 1.4, 2.1);
+        Assert.InRange(widthInches, 5.5, 8.3);
+    }
+
+    [Fact]
+    public void Fuzzed_jpeg_headers_only_ever_fail_with_format_errors()
+    {
+        string jpg = MakeJpeg("seed.jpg", "jpeg", Ghostscript.NumberedPages(1), "-dDEVICEWIDTHPOINTS=72", "-dDEVICEHEIGHTPOINTS=72", "-dFIXEDMEDIA");
+        byte[] seed = File.ReadAllBytes(jpg);
+        var rng = new Random(5);
+        for (int i = 0; i < 100_000; i++)
+        {
+            byte[] input = seed.AsSpan(0, Math.Min(seed.Length, 64 + rng.Next(400))).ToArray();
+            for (int e = 0; e < 1 + rng.Next(3); e++)
+            {
+                input[rng.Next(input.Length)] = (byte)rng.Next(256);
+            }
+
+            try
+            {
+                JpegInfo info = JpegPdfWrapper.ReadInfo(input);
+                Assert.True(info.Width > 0 && info.Height > 0);
+            }
+            catch (ImageFormatException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task Jpeg_without_a_frame_header_is_broken()
     {
         string path = _dir.Write("cut.jpg", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
