@@ -22,6 +22,7 @@ install_run_deps() {
 install_test_deps() {
     install_run_deps
     need_apt libtiff-tools poppler-utils postgresql
+    need_apt libspandsp-dev libtiff-dev pkg-config gcc
 }
 
 # Starts a private PostgreSQL cluster for the tests on $PGPORT_FAXPOST (default 55432),
