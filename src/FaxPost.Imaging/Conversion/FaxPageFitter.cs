@@ -15,7 +15,8 @@ internal static class FaxPageFitter
     /// <summary>
     /// A bilevel page from an image file (TIFF): fax widths (B4, A3) are reduced to A4 as a fax machine
     /// does; other pages keep their physical size when it fits and are scaled down when it does not;
-    /// landscape pages are turned; the result is split if longer than the paper.
+    /// landscape pages are turned; the result is split if longer than the paper (cuts moved up to half
+    /// an inch back to a white row).
     /// </summary>
     public static IReadOnlyList<BilevelImage> FitBilevel(BilevelImage page, FaxResolution resolution, PaperSize paper)
     {
@@ -39,11 +40,13 @@ internal static class FaxPageFitter
                 page = BilevelRotation.Rotate90(page);
             }
 
+            // Narrower pages are centred; a Letter-wide page (1734 px) loses its outer 3 px of margin like
+            // Ghostscript's Letter output; anything wider than 1% over the scan line is scaled down.
             fax = BilevelScaler.ConvertResolution(page, target);
             fax = BilevelScaler.ToWidth(
                 fax,
                 FaxPageFormat.Width,
-                fax.Width > FaxPageFormat.Width ? WidthAdjustment.Scale : WidthAdjustment.CropOrPad);
+                fax.Width > FaxPageFormat.Width * 101 / 100 ? WidthAdjustment.Scale : WidthAdjustment.CropOrPad);
         }
 
         return PageSplitter.Split(fax, paper.ToLengthLimit(), lookBackRows: (int)(target.YDpi / 2));
