@@ -146,7 +146,17 @@ public sealed class FileDocumentStore : IDocumentStore
         string directory = string.Create(CultureInfo.InvariantCulture, $"{area}/{now.Year:D4}/{now.Month:D2}");
         string relative = $"{directory}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.{extension.ToLowerInvariant()}";
         string full = FullPath(relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string parent = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(parent))
+        {
+            Directory.CreateDirectory(parent);
+            // A new month (or area) directory must itself be durable in its parent, up to the root.
+            for (string d = parent; d.Length > Root.Length; d = Path.GetDirectoryName(d)!)
+            {
+                FlushDirectory(Path.GetDirectoryName(d)!);
+            }
+        }
+
         return (relative, full);
     }
 
@@ -211,6 +221,9 @@ public sealed class FileDocumentStore : IDocumentStore
 
     private static class Native
     {
+        // "libc" alone resolves only where the libc.so development link exists; glibc's real name is libc.so.6.
+        static Native() => NativeLibrary.SetDllImportResolver(typeof(Native).Assembly, Resolve);
+
         [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         public static extern int Open(string path, int flags);
 
@@ -219,5 +232,8 @@ public sealed class FileDocumentStore : IDocumentStore
 
         [DllImport("libc", EntryPoint = "close", SetLastError = true)]
         public static extern int Close(int fd);
+
+        private static IntPtr Resolve(string name, System.Reflection.Assembly assembly, DllImportSearchPath? path) =>
+            name == "libc" && OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
     }
 }
