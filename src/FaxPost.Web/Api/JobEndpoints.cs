@@ -134,6 +134,12 @@ internal static class JobEndpoints
 
                     var update = View(updates.Current);
                     next = updates.MoveNextAsync().AsTask();
+                    if (update.Final)
+                    {
+                        // The final word comes from the stored job (its result and reason), not the live feed.
+                        update = await FinalViewAsync(service, by, id, update, ct).ConfigureAwait(false);
+                    }
+
                     if (update != last with { At = update.At })
                     {
                         last = update;
@@ -203,7 +209,20 @@ internal static class JobEndpoints
             JobState.WaitingToRetry when job.NextAttemptAt is { } at => $"waiting to retry at {at:HH:mm:ss}Z" + (job.LastError is null ? "" : $" ({job.LastError})"),
             _ => job.State.Describe(),
         };
-        return new ProgressView(job.Id, job.State, job.State.IsFinal(), message, null, null, job.PageCount > 0 ? job.PageCount : null, job.UpdatedAt);
+        return new ProgressView(job.Id, job.State, job.State.IsFinal(), message, null, null, job.PageCount > 0 ? job.PageCount : null, job.State.IsFinal() ? job.LastError : null, job.UpdatedAt);
+    }
+
+    private static async Task<ProgressView> FinalViewAsync(JobService service, Principal by, long id, ProgressView live, CancellationToken ct)
+    {
+        try
+        {
+            var job = await service.GetAsync(by, id, ct).ConfigureAwait(false);
+            return job.State.IsFinal() ? View(job) : live;
+        }
+        catch (NotFoundException)
+        {
+            return live;
+        }
     }
 
     private static ProgressView View(JobUpdate update)
@@ -217,6 +236,6 @@ internal static class JobEndpoints
             CallPhase.Finishing => "finishing",
             _ => null,
         };
-        return new ProgressView(update.JobId, update.State, update.State.IsFinal(), update.Message, phase, update.Call?.Page, update.Call?.Pages, update.At);
+        return new ProgressView(update.JobId, update.State, update.State.IsFinal(), update.Message, phase, update.Call?.Page, update.Call?.Pages, null, update.At);
     }
 }

@@ -55,7 +55,7 @@ public sealed record JobEventView(DateTimeOffset At, JobState State, string Mess
 }
 
 /// <summary>One server-sent progress event: the job's state, a line for people, and call progress when a call runs.</summary>
-public sealed record ProgressView(long JobId, JobState State, bool Final, string Message, string? Phase, int? Page, int? Pages, DateTimeOffset At);
+public sealed record ProgressView(long JobId, JobState State, bool Final, string Message, string? Phase, int? Page, int? Pages, string? Reason, DateTimeOffset At);
 
 public sealed record FaxView(
     long Id,
