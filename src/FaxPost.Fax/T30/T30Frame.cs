@@ -127,6 +127,9 @@ public readonly ref struct T30Frame
             case T30FrameType.Ctc:
                 // T.30 A.5: the FIF is DCS octets 2 (bits 9–16), the new data signalling rate.
                 return fif.Length < 1 ? T30FrameError.FifTooShort : fif.Length > 2 ? T30FrameError.FifTooLong : T30FrameError.None;
+            case T30FrameType.Eor:
+                // T.30 A.4: EOR carries the post-message command it stands for (EOR-NULL, EOR-MPS, ...).
+                return fif.IsEmpty ? T30FrameError.FifTooShort : fif.Length > 1 ? T30FrameError.FifTooLong : T30FrameError.None;
             case T30FrameType.Fcd:
                 return fif.Length < 2 ? T30FrameError.FifTooShort : fif.Length > 257 ? T30FrameError.FifTooLong : T30FrameError.None;
             case T30FrameType.Fnv:

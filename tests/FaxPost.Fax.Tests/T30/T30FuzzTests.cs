@@ -86,3 +86,82 @@ public sealed class T30FuzzTests
         }
     }
 }
+
+public sealed class T30SessionFuzzTests
+{
+    /// <summary>Random frames, garbage, data and time thrown at sessions: they never throw and always end.</summary>
+    [Fact]
+    public void Sessions_survive_random_input()
+    {
+        var rng = new Random(5);
+        var buf = new byte[300];
+        var frames = new List<byte[]>();
+        foreach (var type in Enum.GetValues<T30FrameType>().Where(t => t != T30FrameType.Unknown))
+        {
+            var fif = type switch
+            {
+                T30FrameType.Dcs => new DcsFrame { Receive = true, Rate = T30Rate.All[rng.Next(8)], Ecm = rng.Next(2) == 0, Compression = T30Compression.MR }.Bits.ToArray(),
+                T30FrameType.Dis or T30FrameType.Dtc => DisFrame.For(new T30Capabilities()).Bits.ToArray(),
+                T30FrameType.Csi or T30FrameType.Tsi or T30FrameType.Cig or T30FrameType.Sub or T30FrameType.Sid or T30FrameType.Pwd or T30FrameType.Sep => new byte[20],
+                T30FrameType.Pps => [0x2E, 0, 0, (byte)rng.Next(256)],
+                T30FrameType.Ppr => new byte[32],
+                T30FrameType.Fcd => new byte[1 + rng.Next(1, 257)],
+                T30FrameType.Nsf or T30FrameType.Nsc or T30FrameType.Nss => [0xAD, 0x00],
+                T30FrameType.Ctc => [0, 0x20],
+                T30FrameType.Eor => [0x2E],
+                _ => [],
+            };
+            frames.Add(buf[..T30Frame.Write(buf, type, rng.Next(2) == 0, true, fif)]);
+        }
+
+        for (var run = 0; run < 300; run++)
+        {
+            var session = new T30Session(new T30SessionOptions());
+            var now = TimeSpan.Zero;
+            session.Step(T30Input.Start, now);
+            for (var i = 0; i < 400 && session.State != T30State.Complete; i++)
+            {
+                now += TimeSpan.FromMilliseconds(rng.Next(0, 2000));
+                T30Input input = rng.Next(10) switch
+                {
+                    < 5 => T30Input.Frame(frames[rng.Next(frames.Count)]),
+                    5 => T30Input.Frame(Garbage(rng)),
+                    6 => T30Input.Image(new byte[rng.Next(0, 3000)]),
+                    7 => T30Input.ImageEnd,
+                    8 => T30Input.Quality(rng.Next(2) == 0),
+                    _ => T30Input.Tick,
+                };
+                foreach (var action in session.Step(input, now))
+                {
+                    if (action.Kind == T30ActionKind.SendFrames)
+                    {
+                        Assert.All(action.Frames, f => Assert.True(T30Frame.TryParse(f, out _, out _)));
+                    }
+                }
+            }
+
+            // Time alone always brings a session to an end (T1/T2 are always running when waiting).
+            for (var i = 0; i < 100 && session.State != T30State.Complete; i++)
+            {
+                now = session.NextDeadline ?? now + TimeSpan.FromSeconds(1);
+                session.Step(T30Input.Tick, now);
+            }
+
+            Assert.Equal(T30State.Complete, session.State);
+            Assert.NotNull(session.Result);
+        }
+    }
+
+    private static byte[] Garbage(Random rng)
+    {
+        var g = new byte[rng.Next(0, 40)];
+        rng.NextBytes(g);
+        if (g.Length > 2 && rng.Next(2) == 0)
+        {
+            g[0] = 0xFF;
+            g[1] = 0x13;
+        }
+
+        return g;
+    }
+}

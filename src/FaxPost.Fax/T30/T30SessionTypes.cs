@@ -1,0 +1,184 @@
+namespace FaxPost.Fax.T30;
+
+/// <summary>T.30 §5.4.3 timers (nominal values; spandsp uses slightly longer ones).</summary>
+public enum T30Timer : byte
+{
+    /// <summary>Phase B: 35 s to identify the far end.</summary>
+    T1,
+    /// <summary>6 s: waiting for a command or for phase C to start.</summary>
+    T2,
+    /// <summary>10 s: procedure interrupt (operator).</summary>
+    T3,
+    /// <summary>3 s: waiting for a response to a command.</summary>
+    T4,
+    /// <summary>60 s: the far end is not ready (RNR).</summary>
+    T5,
+}
+
+/// <summary>Settings for a <see cref="T30Session"/>.</summary>
+public sealed record T30SessionOptions
+{
+    public T30Capabilities Capabilities { get; init; } = new();
+
+    /// <summary>Our CSI/TSI (digits, '+', space; up to 20).</summary>
+    public string LocalIdent { get; init; } = "";
+
+    public TimeSpan T1 { get; init; } = TimeSpan.FromSeconds(35);
+
+    public TimeSpan T2 { get; init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many PPRs for one block before the sender must send CTC or EOR (T.30 A.5.2: 4).</summary>
+    public int MaxPprPerBlock { get; init; } = 4;
+
+    /// <summary>TCF passes when it holds a run of zero octets at least this long (it is 1.5 s long).</summary>
+    public TimeSpan MinTcfZeroRun { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Timer(T30Timer timer) => timer switch
+    {
+        T30Timer.T1 => T1,
+        T30Timer.T2 => T2,
+        T30Timer.T4 => T4,
+        T30Timer.T3 => TimeSpan.FromSeconds(10),
+        _ => TimeSpan.FromSeconds(60),
+    };
+}
+
+/// <summary>The states of a session (T.30 Figure 5-2 flow, receive side first).</summary>
+public enum T30State : byte
+{
+    Idle,
+    /// <summary>Phase B: DIS sent, waiting for DCS (or DCN).</summary>
+    WaitCommand,
+    /// <summary>Receiving the training check (TCF) at the DCS rate.</summary>
+    ReceiveTcf,
+    /// <summary>CFR sent: waiting for the page to start.</summary>
+    WaitPage,
+    /// <summary>Phase C without ECM: T.4 data flowing.</summary>
+    ReceivePage,
+    /// <summary>Phase C with ECM: FCD frames of a block (partial page) flowing.</summary>
+    ReceiveBlock,
+    /// <summary>Phase D: waiting for the post-message command (MPS/EOM/EOP, or PPS in ECM).</summary>
+    WaitPostPage,
+    /// <summary>After MCF to EOP: waiting for DCN.</summary>
+    WaitDisconnect,
+    /// <summary>Phase E: done (see <see cref="T30Session.Result"/>).</summary>
+    Complete,
+}
+
+/// <summary>What comes into a session.</summary>
+public enum T30InputKind : byte
+{
+    /// <summary>The call is answered: start phase A/B.</summary>
+    Start,
+    /// <summary>A complete HDLC frame with a good FCS (HDLC order, no FCS).</summary>
+    Frame,
+    /// <summary>An HDLC frame whose FCS was bad.</summary>
+    BadFrame,
+    /// <summary>Non-ECM data at the image rate: TCF or T.4 page data.</summary>
+    ImageData,
+    /// <summary>The image carrier (or T.38 t4-non-ecm-sig-end / hdlc-sig-end at image rate) ended.</summary>
+    ImageEnd,
+    /// <summary>The host judged the page just received (non-ECM): <see cref="T30Input.Acceptable"/>.</summary>
+    PageQuality,
+    /// <summary>Time passed; timers are checked against <c>now</c>.</summary>
+    Tick,
+}
+
+/// <summary>One input; data is borrowed until <see cref="T30Session.Step"/> returns.</summary>
+public readonly record struct T30Input(T30InputKind Kind, ReadOnlyMemory<byte> Data = default, bool Acceptable = true)
+{
+    public static T30Input Start => new(T30InputKind.Start);
+
+    public static T30Input Tick => new(T30InputKind.Tick);
+
+    public static T30Input ImageEnd => new(T30InputKind.ImageEnd);
+
+    public static T30Input Frame(ReadOnlyMemory<byte> frame) => new(T30InputKind.Frame, frame);
+
+    public static T30Input BadFrame => new(T30InputKind.BadFrame);
+
+    public static T30Input Image(ReadOnlyMemory<byte> data) => new(T30InputKind.ImageData, data);
+
+    public static T30Input Quality(bool acceptable) => new(T30InputKind.PageQuality, default, acceptable);
+}
+
+/// <summary>What the transport should listen for next.</summary>
+public enum T30Listen : byte
+{
+    /// <summary>V.21 HDLC frames (control).</summary>
+    ControlFrames,
+    /// <summary>Non-ECM data at <see cref="T30Action.Rate"/> (TCF or a T.4 page).</summary>
+    ImageData,
+    /// <summary>ECM HDLC frames at <see cref="T30Action.Rate"/>.</summary>
+    ImageFrames,
+}
+
+/// <summary>Signals other than HDLC frames.</summary>
+public enum T30Tone : byte
+{
+    Ced,
+    Cng,
+}
+
+public enum T30ActionKind : byte
+{
+    /// <summary>Send <see cref="T30Action.Tone"/>.</summary>
+    SendTone,
+    /// <summary>Send <see cref="T30Action.Frames"/> at V.21 (with preamble), last one final.</summary>
+    SendFrames,
+    /// <summary>Listen for <see cref="T30Action.Listen"/>.</summary>
+    Listen,
+    /// <summary>A page starts with <see cref="T30Action.Mode"/>.</summary>
+    BeginPage,
+    /// <summary>Page data (T.4/T.6 octets, in transmission order) for the current page.</summary>
+    PageData,
+    /// <summary>The current page ended; <see cref="T30Action.Accepted"/> says whether we confirmed it (MCF) or not (RTN).</summary>
+    EndPage,
+    /// <summary>Phase E: the call is over; see <see cref="T30Session.Result"/>.</summary>
+    CallComplete,
+}
+
+/// <summary>One thing the host must do.</summary>
+public sealed record T30Action
+{
+    public T30ActionKind Kind { get; init; }
+
+    public T30Tone Tone { get; init; }
+
+    public IReadOnlyList<byte[]> Frames { get; init; } = [];
+
+    public T30Listen Listen { get; init; }
+
+    public T30Rate Rate { get; init; }
+
+    public DcsFrame? Mode { get; init; }
+
+    public int Page { get; init; }
+
+    public ReadOnlyMemory<byte> Data { get; init; }
+
+    public bool Accepted { get; init; }
+}
+
+/// <summary>How a session ended (phase E).</summary>
+public enum T30Completion : byte
+{
+    Ok,
+    /// <summary>T1 ran out: no DCS from the far end.</summary>
+    NoIdentification,
+    /// <summary>T2 ran out waiting for a command or for the page.</summary>
+    CommandTimeout,
+    /// <summary>The far end sent DCN before the last page was confirmed.</summary>
+    RemoteDisconnected,
+    /// <summary>The DCS asked for a mode we did not offer.</summary>
+    InvalidDcs,
+    /// <summary>A frame that makes no sense where it came.</summary>
+    UnexpectedFrame,
+}
+
+public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs)
+{
+    public bool Success => Completion == T30Completion.Ok;
+}
