@@ -24,7 +24,7 @@ public static class PostOfficeStoreFactory
             case "":
             case "sqlite":
                 string path = SqlitePath(connectionString, dataDirectory);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                CreatePrivateFile(path);
                 return new SqlPostOfficeStore(new SqliteDialect(path), Migrator.Embedded("Sqlite"));
             case "postgres":
             case "postgresql":
@@ -38,6 +38,31 @@ public static class PostOfficeStoreFactory
                 return new SqlPostOfficeStore(new PostgresDialect(connectionString), Migrator.Embedded("Postgres"));
             default:
                 throw new ArgumentException($"Unknown store provider '{provider}': use \"sqlite\" or \"postgres\".", nameof(provider));
+        }
+    }
+
+    /// <summary>The database holds password hashes and who faxed whom: a new file is readable by its owner only
+    /// (SQLite gives its -wal and -shm files the same mode).</summary>
+    private static void CreatePrivateFile(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path) || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first.
         }
     }
 

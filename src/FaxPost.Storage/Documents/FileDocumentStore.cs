@@ -22,7 +22,15 @@ public sealed class FileDocumentStore : IDocumentStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         Root = Path.GetFullPath(Path.Combine(dataDirectory, "documents"));
-        Directory.CreateDirectory(Root);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Root);
+        }
+        else
+        {
+            // Faxes may carry health or personal data: a new store is private to the service's user.
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         _time = time ?? TimeProvider.System;
     }
 

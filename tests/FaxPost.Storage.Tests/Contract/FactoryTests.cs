@@ -18,6 +18,7 @@ public sealed class FactoryTests : IDisposable
     [InlineData("sqlite")]
     [InlineData("SQLite")]
     [InlineData("")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Sqlite_is_the_default_and_lives_in_the_data_directory(string provider)
     {
         string data = Path.Combine(_directory, "data");
@@ -33,6 +34,7 @@ public sealed class FactoryTests : IDisposable
         }
 
         Assert.True(File.Exists(Path.Combine(data, "faxpost.db")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "faxpost.db")));
         var reopened = PostOfficeStoreFactory.Create(provider, null, data);
         Assert.Equal("v", await reopened.Settings.GetAsync("k", CancellationToken.None));
         await ((IAsyncDisposable)reopened).DisposeAsync();

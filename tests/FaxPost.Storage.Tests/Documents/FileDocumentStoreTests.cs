@@ -160,6 +160,15 @@ public sealed partial class FileDocumentStoreTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_store_directory_is_private_to_the_service_user()
+    {
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(Path.Combine(_directory, "documents")));
+    }
+
+    [Fact]
     public void Available_bytes_are_those_of_the_volume()
     {
         long available = _store.AvailableBytes;
