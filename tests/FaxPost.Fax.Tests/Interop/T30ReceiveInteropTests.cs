@@ -1,0 +1,44 @@
+using FaxPost.Fax.T30;
+using Xunit.Abstractions;
+
+namespace FaxPost.Fax.Tests.Interop;
+
+/// <summary>spandsp sends a page over T.38; our cores (UDPTL, IFP, T38Terminal, T30Session) receive it.</summary>
+public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t30rx-").FullName;
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 2)]
+    public async Task Spandsp_faxes_a_page_to_our_session(bool ecm, int version)
+    {
+        var page = SpandspHarness.MakeTestPage(_dir);
+        using var line = new T38LineLoop(new T30SessionOptions { LocalIdent = "+49 30 1234567" }, version);
+        var spandspPort = SpandspHarness.FreeUdpPort();
+        var sender = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{line.Port}", "--file", page, "--version", $"{version}", "--timeout", "70", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromSeconds(80));
+        await line.RunAsync(spandspPort, TimeSpan.FromSeconds(75));
+        var tx = await sender;
+        foreach (var a in line.Log.Where(a => a.Kind is not T30ActionKind.PageData))
+        {
+            output.WriteLine($"{a.Kind} {(a.Kind == T30ActionKind.SendFrames ? string.Join(' ', a.Frames.Select(f => T30Fcf.Identify(f[2]))) : a.Kind == T30ActionKind.Listen ? $"{a.Listen} {a.Rate}" : "")}");
+        }
+
+        output.WriteLine(tx.Output);
+        Assert.True(tx.Ok, tx.Output);
+        Assert.Equal("+49 30 1234567", tx["remote_ident"]);
+        var result = line.Session.Result;
+        Assert.NotNull(result);
+        Assert.True(result.Success, $"{result.Completion}: {result.Detail}");
+        Assert.Equal(1, result.PagesReceived);
+        Assert.Equal("+1 555 0100", result.RemoteIdent);
+        Assert.Equal(0, line.IfpErrors);
+        var received = Assert.Single(line.Pages);
+        Assert.True(received.Accepted);
+        Assert.Equal(ecm, received.Mode.Ecm);
+        Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, received.Mode.Compression);
+        Assert.True(received.Data.Length > 1000, $"{received.Data.Length} octets");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using FaxPost.Fax.T30;
+using FaxPost.Fax.T38;
+
+namespace FaxPost.Fax.Tests.Interop;
+
+/// <summary>
+/// The thinnest possible line for tests: one UDP socket, our UDPTL sender/receiver, T38Terminal and a
+/// T30Session, driven by real time. (The product's line lives in Telephony; this one only proves the cores.)
+/// </summary>
+internal sealed class T38LineLoop : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly T30Session _session;
+    private readonly T38Terminal _terminal;
+    private readonly UdptlSender _sender = new(new UdptlSenderOptions { Redundancy = 3, MaxDatagramSize = 400 });
+    private readonly UdptlReceiver _receiver;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<byte[]> _out = [];
+    private readonly List<T30Input> _inputs = [];
+    private IPEndPoint? _remote;
+
+    public T38LineLoop(T30SessionOptions options, int version)
+    {
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _session = new T30Session(options);
+        _terminal = new T38Terminal(version);
+        _receiver = new UdptlReceiver(new UdptlReceiverOptions { T38Version = version });
+    }
+
+    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    public T30Session Session => _session;
+
+    public List<T30Action> Log { get; } = [];
+
+    public List<(int Page, DcsFrame Mode, MemoryStream Data, bool Accepted)> Pages { get; } = [];
+
+    public int IfpErrors { get; private set; }
+
+    public async Task RunAsync(int remotePort, TimeSpan timeout)
+    {
+        _remote = new IPEndPoint(IPAddress.Loopback, remotePort);
+        var buffer = new byte[2048];
+        await Apply(_session.Step(T30Input.Start, _clock.Elapsed));
+        while (_session.State != T30State.Complete && _clock.Elapsed < timeout)
+        {
+            var wait = _session.NextDeadline is { } d ? d - _clock.Elapsed : TimeSpan.FromMilliseconds(200);
+            wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(200) : wait;
+            using var cts = new CancellationTokenSource(wait);
+            int n;
+            try
+            {
+                n = await _socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await Apply(_session.Step(T30Input.Tick, _clock.Elapsed));
+                continue;
+            }
+
+            if (_receiver.Receive(buffer.AsSpan(0, n)) != UdptlError.None)
+            {
+                continue;
+            }
+
+            _inputs.Clear();
+            foreach (var e in _receiver.Events)
+            {
+                if (e.Kind == UdptlEventKind.Packet && _terminal.Receive(_receiver.Payload(e), _inputs) != IfpError.None)
+                {
+                    IfpErrors++;
+                }
+            }
+
+            foreach (var input in _inputs.ToArray())
+            {
+                await Apply(_session.Step(input, _clock.Elapsed));
+            }
+        }
+    }
+
+    private async Task Apply(IReadOnlyList<T30Action> actions)
+    {
+        _out.Clear();
+        foreach (var action in actions)
+        {
+            Log.Add(action);
+            switch (action.Kind)
+            {
+                case T30ActionKind.BeginPage:
+                    Pages.Add((action.Page, action.Mode!, new MemoryStream(), false));
+                    break;
+                case T30ActionKind.PageData:
+                    Pages[^1].Data.Write(action.Data.Span);
+                    break;
+                case T30ActionKind.EndPage:
+                    Pages[^1] = Pages[^1] with { Accepted = action.Accepted };
+                    break;
+            }
+
+            _terminal.Translate(action, _out);
+        }
+
+        var datagram = new byte[400];
+        foreach (var ifp in _out)
+        {
+            Assert.True(_sender.TryEncode(ifp, datagram, out var len));
+            await _socket.SendToAsync(datagram.AsMemory(0, len), SocketFlags.None, _remote!);
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
