@@ -7,7 +7,8 @@ using FaxPost.Core.Documents;
 namespace FaxPost.Storage.Documents;
 
 /// <summary>
-/// Documents as files under &lt;dataDirectory&gt;/documents/&lt;area&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;random&gt;.&lt;ext&gt;.
+/// Documents as files under &lt;root&gt;/&lt;area&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;random&gt;.&lt;ext&gt;; the host's root is
+/// &lt;dataDirectory&gt;/documents (<see cref="InDataDirectory"/>).
 /// The store picks every name (128 random bits), so no name from a request ever reaches the file
 /// system. A save goes to a temporary file in the same directory, is flushed to the disk, renamed
 /// into place atomically and the directory entry flushed: after SaveAsync returns the file
@@ -18,10 +19,12 @@ public sealed class FileDocumentStore : IDocumentStore
     private const int BufferSize = 81920;
     private readonly TimeProvider _time;
 
-    public FileDocumentStore(string dataDirectory, TimeProvider? time = null)
+    /// <param name="root">The directory holding the documents (created if missing).</param>
+    /// <param name="time">Clock for the year/month folders.</param>
+    public FileDocumentStore(string root, TimeProvider? time = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        Root = Path.GetFullPath(Path.Combine(dataDirectory, "documents"));
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(Root);
@@ -33,6 +36,10 @@ public sealed class FileDocumentStore : IDocumentStore
         }
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>The store of a FaxPost data directory: &lt;dataDirectory&gt;/documents.</summary>
+    public static FileDocumentStore InDataDirectory(string dataDirectory, TimeProvider? time = null) =>
+        new(Path.Combine(dataDirectory, "documents"), time);
 
     /// <summary>The absolute directory holding every document.</summary>
     public string Root { get; }

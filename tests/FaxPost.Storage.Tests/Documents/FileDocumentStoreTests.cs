@@ -13,7 +13,7 @@ public sealed partial class FileDocumentStoreTests : IDisposable
 
     public FileDocumentStoreTests()
     {
-        _store = new FileDocumentStore(_directory, new FixedTime(Now));
+        _store = FileDocumentStore.InDataDirectory(_directory, new FixedTime(Now));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -106,6 +106,18 @@ public sealed partial class FileDocumentStoreTests : IDisposable
         Assert.Throws<ArgumentException>(() => _store.Exists(path));
         Assert.Throws<ArgumentException>(() => _store.Delete(path));
         Assert.True(File.Exists(Path.Combine(_directory, "outside.txt")));
+    }
+
+    [Fact]
+    public async Task A_store_with_an_explicit_root_keeps_its_files_there()
+    {
+        string root = Path.Combine(_directory, "elsewhere") + Path.DirectorySeparatorChar;
+        var store = new FileDocumentStore(root);
+
+        var stored = await store.SaveAsync("outbound", "pdf", new MemoryStream([1, 2, 3]), 10, CancellationToken.None);
+
+        Assert.StartsWith(Path.Combine(_directory, "elsewhere", "outbound") + Path.DirectorySeparatorChar, stored.FullPath, StringComparison.Ordinal);
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(store.FullPath(stored.RelativePath)));
     }
 
     [Fact]
