@@ -200,6 +200,9 @@ public sealed partial class T30Session
             }
         }
 
+        // FCD octets are in HDLC order (first bit least significant); page data goes out first bit most
+        // significant, the same as non-ECM data and TIFF FillOrder 1.
+        HdlcBitOrder.ReverseInPlace(data);
         _pageOctets += total;
         Emit(new T30Action { Kind = T30ActionKind.PageData, Data = data, Page = _pagesReceived + 1 });
     }

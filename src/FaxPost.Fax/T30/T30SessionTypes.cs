@@ -132,7 +132,10 @@ public enum T30ActionKind : byte
     Listen,
     /// <summary>A page starts with <see cref="T30Action.Mode"/>.</summary>
     BeginPage,
-    /// <summary>Page data (T.4/T.6 octets, in transmission order) for the current page.</summary>
+    /// <summary>
+    /// Page data for the current page: T.4/T.6 octets with the first bit sent in the most significant
+    /// bit (TIFF FillOrder 1), with or without ECM.
+    /// </summary>
     PageData,
     /// <summary>The current page ended; <see cref="T30Action.Accepted"/> says whether we confirmed it (MCF) or not (RTN).</summary>
     EndPage,

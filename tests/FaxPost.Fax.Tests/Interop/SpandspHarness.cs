@@ -35,6 +35,14 @@ internal static partial class SpandspHarness
         return tif;
     }
 
+    /// <summary>Runs a Debian tool; a missing tool fails the test with the package to install.</summary>
+    public static (int Code, string Output) Tool(string file, string[] args, string package)
+    {
+        var (code, output, err) = Run(file, args);
+        Assert.False(code == -1, $"{file} is missing (apt-get install {package}): {err}");
+        return (code, output + err);
+    }
+
     public static int FreeUdpPort()
     {
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -38,6 +38,12 @@ public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(ecm, received.Mode.Ecm);
         Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, received.Mode.Compression);
         Assert.True(received.Data.Length > 1000, $"{received.Data.Length} octets");
+
+        // The page decodes (libtiff) to exactly the image spandsp read from the TIFF it sent.
+        var got = Path.Combine(_dir, "received.tif");
+        FaxTiff.Write(got, received.Data.ToArray(), 1728, 2156, t6: ecm, twoDimensional: true, lsbFirst: false);
+        var (code, diff) = SpandspHarness.Tool("tiffcmp", ["-t", page, got], "libtiff-tools");
+        Assert.True(code == 0, $"tiffcmp: {diff}");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -83,7 +83,8 @@ public sealed class T30SessionEcmTests
         a = Pps(T30PostMessage.Null, 0, 0, 10);
         Assert.Equal([T30FrameType.Mcf], Sent(a));
         var data = a.Single(x => x.Kind == T30ActionKind.PageData).Data.ToArray();
-        Assert.Equal(Enumerable.Range(0, 10).SelectMany(f => Block(0, 0, f)), data);
+        // Delivered in frame order, mirrored from HDLC order to first-bit-most-significant.
+        Assert.Equal(Enumerable.Range(0, 10).SelectMany(f => Block(0, 0, f)).Select(HdlcBitOrder.Reverse), data);
         Assert.Equal(T30State.ReceiveBlock, _session.State);
 
         // Second and last block of the page, then EOP.
