@@ -21,7 +21,7 @@ install_run_deps() {
 
 install_test_deps() {
     install_run_deps
-    need_apt libtiff-tools poppler-utils postgresql
+    need_apt libtiff-tools poppler-utils netpbm postgresql
     need_apt libspandsp-dev libtiff-dev pkg-config gcc
 }
 
