@@ -199,4 +199,17 @@ public abstract partial class PostOfficeStoreContract
         Assert.Equal(TimeSpan.Zero, read.CreatedAt.Offset);
         Assert.Equal(new DateTimeOffset(2000, 1, 1, 7, 0, 0, TimeSpan.Zero), read.LockedUntil);
     }
+
+    [Fact]
+    public async Task Unset_and_extreme_timestamps_round_trip()
+    {
+        var user = Sample.User("t");
+        user.CreatedAt = default;
+        user.LockedUntil = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        await Store.Users.SaveAsync(user, Ct);
+
+        var read = (await Store.Users.GetAsync(user.Id, Ct))!;
+        Assert.Equal(default, read.CreatedAt);
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), read.LockedUntil);
+    }
 }
