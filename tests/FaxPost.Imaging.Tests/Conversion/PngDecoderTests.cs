@@ -1,5 +1,6 @@
 using FaxPost.Imaging.Conversion;
 using FaxPost.Imaging.Raster;
+using FaxPost.Imaging.Tests.Raster;
 
 namespace FaxPost.Imaging.Tests.Conversion;
 
@@ -62,6 +63,28 @@ public sealed class PngDecoderTests
                 ushort[] expected = Expected(colorType, depth, samples, y, x, plte, trns);
                 ushort[] actual = [sink.Pixels[y, x, 0], sink.Pixels[y, x, 1], sink.Pixels[y, x, 2], sink.Pixels[y, x, 3]];
                 Assert.True(expected.SequenceEqual(actual), $"pixel {x},{y}: expected {string.Join(",", expected)} got {string.Join(",", actual)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Files_from_the_project_png_encoder_decode_to_the_same_pixels()
+    {
+        var gray = new GrayImage(37, 19, 300, 150);
+        new Random(21).NextBytes(gray.Pixels);
+        BilevelImage bits = RasterTestPages.Random(45, 7, seed: 22);
+
+        GrayImage g = PngDecoder.DecodeGray(FaxPost.Imaging.Png.PngEncoder.Encode(gray), 10_000);
+        GrayImage b = PngDecoder.DecodeGray(FaxPost.Imaging.Png.PngEncoder.Encode(bits), 10_000);
+
+        Assert.Equal(gray.Pixels, g.Pixels);
+        Assert.Equal(300, g.XDpi, 0.5);
+        Assert.Equal(150, g.YDpi, 0.5);
+        for (int y = 0; y < 7; y++)
+        {
+            for (int x = 0; x < 45; x++)
+            {
+                Assert.Equal(bits[x, y] ? 0 : 255, b[x, y]);
             }
         }
     }
