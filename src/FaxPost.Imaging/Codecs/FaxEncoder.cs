@@ -1,0 +1,205 @@
+using System.Buffers;
+using FaxPost.Imaging.Raster;
+
+namespace FaxPost.Imaging.Codecs;
+
+/// <summary>
+/// Codes a page row by row into an <see cref="IBufferWriter{T}"/>. One instance per page; it keeps
+/// the reference row and the bits not yet forming a whole byte between rows. Call
+/// <see cref="Finish"/> after the last row. Allocates nothing per row.
+/// </summary>
+public abstract class FaxEncoder
+{
+    private readonly byte[] _scratch;
+    private int[] _reference;
+    private int[] _coding;
+    private ulong _pending;
+    private int _pendingCount;
+    private bool _finished;
+
+    private protected FaxEncoder(int width, FaxCodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(width);
+        Width = width;
+        Options = options;
+        _scratch = new byte[ChangingElements.ScratchBytes(width)];
+        _reference = new int[ChangingElements.Capacity(width)];
+        _coding = new int[ChangingElements.Capacity(width)];
+        ChangingElements.AddSentinels(_reference, 0, width);
+    }
+
+    public int Width { get; }
+
+    public FaxCodingOptions Options { get; }
+
+    public int RowsEncoded { get; private set; }
+
+    /// <summary>Creates the encoder for <see cref="FaxCodingOptions.Compression"/>.</summary>
+    public static FaxEncoder Create(int width, FaxCodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Compression == FaxCompression.Mmr ? new T6Encoder(width, options) : new T4Encoder(width, options);
+    }
+
+    /// <summary>Codes one packed row (MSB first, 1 = black, at least (width + 7) / 8 bytes).</summary>
+    public void EncodeRow(ReadOnlySpan<byte> row, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_finished)
+        {
+            throw new FaxCodecException("The page is already finished.");
+        }
+
+        if (row.Length < (Width + 7) >> 3)
+        {
+            throw new FaxCodecException($"A row of width {Width} needs {(Width + 7) >> 3} bytes, got {row.Length}.");
+        }
+
+        int count = ChangingElements.Find(row, Width, _scratch, _coding);
+        var writer = new BitWriter(output.GetSpan(RowEncoding.MaxRowBytes(Width, Options.MinBitsPerRow)), _pending, _pendingCount, Options.LsbFirst);
+        WriteRow(ref writer, _reference, _coding, count, RowsEncoded);
+        _pending = writer.Pending;
+        _pendingCount = writer.PendingCount;
+        output.Advance(writer.Written);
+        (_reference, _coding) = (_coding, _reference);
+        RowsEncoded++;
+    }
+
+    /// <summary>Codes every row of a page.</summary>
+    public void EncodePage(BilevelImage page, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (page.Width != Width)
+        {
+            throw new FaxCodecException($"Page width {page.Width} differs from the encoder width {Width}.");
+        }
+
+        for (int y = 0; y < page.Height; y++)
+        {
+            EncodeRow(page.Row(y), output);
+        }
+    }
+
+    /// <summary>Writes the end of page (RTC or EOFB when asked) and the last partial byte.</summary>
+    public void Finish(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        var writer = new BitWriter(output.GetSpan(64), _pending, _pendingCount, Options.LsbFirst);
+        WriteEnd(ref writer);
+        writer.FlushAll();
+        _pending = 0;
+        _pendingCount = 0;
+        output.Advance(writer.Written);
+    }
+
+    private protected abstract void WriteRow(ref BitWriter writer, ReadOnlySpan<int> reference, ReadOnlySpan<int> coding, int count, int rowIndex);
+
+    private protected abstract void WriteEnd(ref BitWriter writer);
+}
+
+/// <summary>T.4 coder: MH (§4.1) and MR (§4.2) with EOLs, tag bits, fill and RTC.</summary>
+public sealed class T4Encoder : FaxEncoder
+{
+    public T4Encoder(int width, FaxCodingOptions options)
+        : base(width, options)
+    {
+        if (options.Compression == FaxCompression.Mmr)
+        {
+            throw new FaxCodecException("T4Encoder codes MH or MR; use T6Encoder for MMR.");
+        }
+    }
+
+    private protected override void WriteRow(ref BitWriter writer, ReadOnlySpan<int> reference, ReadOnlySpan<int> coding, int count, int rowIndex)
+    {
+        bool mr = Options.Compression == FaxCompression.Mr;
+        bool oneDimensional = !mr || rowIndex % Options.K == 0;
+        if (Options.EolBeforeEachRow && !(rowIndex == 0 && Options.OmitFirstEol))
+        {
+            RowEncoding.WriteEol(ref writer, Options.ByteAlignedEol);
+            if (mr)
+            {
+                // T.4 §4.2.2: tag bit after EOL, 1 = next row one-dimensional.
+                writer.Write(oneDimensional ? 1u : 0u, 1);
+            }
+        }
+
+        int before = writer.Written * 8 + writer.PendingCount;
+        if (oneDimensional)
+        {
+            RowEncoding.Encode1D(ref writer, coding, count, Width);
+        }
+        else
+        {
+            RowEncoding.Encode2D(ref writer, reference, coding, Width);
+        }
+
+        // T.4 §4.1.3: fill before the next EOL to meet the minimum transmission time of a row.
+        int used = writer.Written * 8 + writer.PendingCount - before;
+        if (used < Options.MinBitsPerRow)
+        {
+            writer.WriteZeros(Options.MinBitsPerRow - used);
+        }
+
+        if (Options.ByteAlignRows && !Options.EolBeforeEachRow)
+        {
+            writer.WriteZeros((8 - writer.BitPhase) & 7);
+        }
+    }
+
+    private protected override void WriteEnd(ref BitWriter writer)
+    {
+        if (!Options.Rtc)
+        {
+            return;
+        }
+
+        // T.4 §4.1.4: RTC is six EOLs; in MR each carries tag bit 1 (§4.2.4).
+        for (int i = 0; i < 6; i++)
+        {
+            RowEncoding.WriteEol(ref writer, Options.ByteAlignedEol);
+            if (Options.Compression == FaxCompression.Mr)
+            {
+                writer.Write(1, 1);
+            }
+        }
+    }
+}
+
+/// <summary>T.6 coder (MMR): two-dimensional rows without EOLs, EOFB at the end when asked.</summary>
+public sealed class T6Encoder : FaxEncoder
+{
+    public T6Encoder(int width, FaxCodingOptions options)
+        : base(width, options)
+    {
+        if (options.Compression != FaxCompression.Mmr)
+        {
+            throw new FaxCodecException("T6Encoder codes MMR only.");
+        }
+    }
+
+    private protected override void WriteRow(ref BitWriter writer, ReadOnlySpan<int> reference, ReadOnlySpan<int> coding, int count, int rowIndex)
+    {
+        RowEncoding.Encode2D(ref writer, reference, coding, Width);
+        if (Options.ByteAlignRows)
+        {
+            writer.WriteZeros((8 - writer.BitPhase) & 7);
+        }
+    }
+
+    private protected override void WriteEnd(ref BitWriter writer)
+    {
+        if (Options.Rtc)
+        {
+            // T.6 §2.4: EOFB is two EOLs.
+            writer.Write(FaxCodeTables.Eol, FaxCodeTables.EolLength);
+            writer.Write(FaxCodeTables.Eol, FaxCodeTables.EolLength);
+        }
+    }
+}
