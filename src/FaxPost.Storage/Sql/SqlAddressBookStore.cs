@@ -9,6 +9,10 @@ internal sealed class SqlAddressBookStore(SqlDatabase db) : IAddressBookStore
 {
     private const string ContactColumns = "id, owner_user_id, name, company, fax_number, email";
 
+    // Lists with their members in one statement, so a list is never seen half-saved.
+    private const string ListJoin =
+        "SELECT l.id, l.owner_user_id, l.name, m.contact_id FROM distribution_lists l LEFT JOIN distribution_list_members m ON m.list_id = l.id";
+
     /// <summary>Central entries plus the user's own, in the order they were added.</summary>
     public async Task<IReadOnlyList<Contact>> ContactsAsync(long? userId, CancellationToken ct) =>
         await db.ReadAsync(
@@ -53,45 +57,15 @@ internal sealed class SqlAddressBookStore(SqlDatabase db) : IAddressBookStore
 
     public async Task<IReadOnlyList<DistributionList>> ListsAsync(long? userId, CancellationToken ct) =>
         await db.ReadAsync(
-            async s =>
-            {
-                string visible = Visible(userId);
-                var lists = await s.Sql($"SELECT id, owner_user_id, name FROM distribution_lists WHERE {visible} ORDER BY id")
-                    .With("@u", userId)
-                    .ListAsync(ReadList, ct).ConfigureAwait(false);
-                if (lists.Count > 0)
-                {
-                    var byId = lists.ToDictionary(l => l.Id);
-                    var members = await s.Sql(
-                            $"SELECT m.list_id, m.contact_id FROM distribution_list_members m JOIN distribution_lists l ON l.id = m.list_id WHERE {visible.Replace("owner_user_id", "l.owner_user_id", StringComparison.Ordinal)} ORDER BY m.list_id, m.position")
-                        .With("@u", userId)
-                        .ListAsync(r => (List: r.GetInt64(0), Contact: r.GetInt64(1)), ct).ConfigureAwait(false);
-                    foreach (var (list, contact) in members)
-                    {
-                        byId[list].ContactIds.Add(contact);
-                    }
-                }
-
-                return lists;
-            },
+            s => ReadListsAsync(
+                s.Sql($"{ListJoin} WHERE {Visible(userId).Replace("owner_user_id", "l.owner_user_id", StringComparison.Ordinal)} ORDER BY l.id, m.position")
+                    .With("@u", userId),
+                ct),
             ct).ConfigureAwait(false);
 
-    public Task<DistributionList?> GetListAsync(long id, CancellationToken ct) =>
-        db.ReadAsync(
-            async s =>
-            {
-                var list = await s.Sql("SELECT id, owner_user_id, name FROM distribution_lists WHERE id = @id").With("@id", id)
-                    .FirstOrDefaultAsync(ReadList, ct).ConfigureAwait(false);
-                if (list is not null)
-                {
-                    list.ContactIds.AddRange(await s.Sql("SELECT contact_id FROM distribution_list_members WHERE list_id = @id ORDER BY position")
-                        .With("@id", id)
-                        .ListAsync(r => r.GetInt64(0), ct).ConfigureAwait(false));
-                }
-
-                return list;
-            },
-            ct);
+    public async Task<DistributionList?> GetListAsync(long id, CancellationToken ct) =>
+        (await db.ReadAsync(s => ReadListsAsync(s.Sql($"{ListJoin} WHERE l.id = @id ORDER BY m.position").With("@id", id), ct), ct).ConfigureAwait(false))
+            .FirstOrDefault();
 
     /// <summary>Saves the list and replaces its members (in the given order; repeats are kept once).</summary>
     public async Task<long> SaveListAsync(DistributionList list, CancellationToken ct)
@@ -157,10 +131,24 @@ internal sealed class SqlAddressBookStore(SqlDatabase db) : IAddressBookStore
         Email = r.StringOrNull(5),
     };
 
-    private static DistributionList ReadList(DbDataReader r) => new()
+    /// <summary>Folds the join's rows (one per member, or one with a null member) into lists.</summary>
+    private static async Task<List<DistributionList>> ReadListsAsync(SqlCommand cmd, CancellationToken ct)
     {
-        Id = r.GetInt64(0),
-        OwnerUserId = r.Int64OrNull(1),
-        Name = r.GetString(2),
-    };
+        var rows = await cmd.ListAsync(r => (Id: r.GetInt64(0), Owner: r.Int64OrNull(1), Name: r.GetString(2), Contact: r.Int64OrNull(3)), ct).ConfigureAwait(false);
+        var lists = new List<DistributionList>();
+        foreach (var row in rows)
+        {
+            if (lists.Count == 0 || lists[^1].Id != row.Id)
+            {
+                lists.Add(new DistributionList { Id = row.Id, OwnerUserId = row.Owner, Name = row.Name });
+            }
+
+            if (row.Contact is { } contact)
+            {
+                lists[^1].ContactIds.Add(contact);
+            }
+        }
+
+        return lists;
+    }
 }
