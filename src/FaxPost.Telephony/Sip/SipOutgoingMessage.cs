@@ -163,6 +163,9 @@ public sealed class SipOutgoingMessage
         return null;
     }
 
+    public IReadOnlyList<string> GetAll(SipHeaderKind kind) =>
+        _headers.Where(h => h.Kind == kind).Select(h => h.Value).ToList();
+
     /// <summary>Sets the body and its Content-Type (RFC 3261 §20.15); an empty body removes Content-Type.</summary>
     public SipOutgoingMessage WithBody(ReadOnlyMemory<byte> body, string? contentType)
     {

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(FaxPost.Bench.Sip.SipParserBenchmarks).Assembly).Run(args);
