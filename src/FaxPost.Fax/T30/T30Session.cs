@@ -72,7 +72,26 @@ public sealed partial class T30Session
         switch (input.Kind)
         {
             case T30InputKind.Start:
-                OnStart();
+                if (Sending)
+                {
+                    OnStartCall();
+                }
+                else
+                {
+                    OnStart();
+                }
+
+                break;
+            case T30InputKind.Frame when Sending:
+                if (T30Frame.TryParse(input.Data.Span, out var sendFrame, out _))
+                {
+                    OnSendFrame(sendFrame);
+                }
+                else
+                {
+                    OnSendBadFrame();
+                }
+
                 break;
             case T30InputKind.Frame:
                 if (T30Frame.TryParse(input.Data.Span, out var frame, out _))
@@ -84,6 +103,15 @@ public sealed partial class T30Session
                     OnBadFrame();
                 }
 
+                break;
+            case T30InputKind.BadFrame when Sending:
+                OnSendBadFrame();
+                break;
+            case T30InputKind.PageCoded:
+                OnPageCoded(input.Data, morePages: input.Acceptable);
+                break;
+            case T30InputKind.SendComplete:
+                OnSendComplete();
                 break;
             case T30InputKind.BadFrame:
                 OnBadFrame();
@@ -110,10 +138,19 @@ public sealed partial class T30Session
             if (_deadlines[i] is { } d && d <= _now)
             {
                 _deadlines[i] = null;
-                OnTimer((T30Timer)i);
+                if (Sending)
+                {
+                    OnSendTimer((T30Timer)i);
+                }
+                else
+                {
+                    OnTimer((T30Timer)i);
+                }
             }
         }
     }
+
+    private bool Sending => _options.Direction == T30Direction.Send;
 
     private void Arm(T30Timer timer) => _deadlines[(int)timer] = _now + _options.Timer(timer);
 
@@ -132,8 +169,8 @@ public sealed partial class T30Session
         for (var i = 0; i < frames.Length; i++)
         {
             var buffer = new byte[3 + frames[i].Fif.Length];
-            // We answered the call and sent DIS, so our frames carry X = 0 (T.30 §5.3.6.1.1).
-            T30Frame.Write(buffer, frames[i].Type, x: false, isFinal: i == frames.Length - 1, frames[i].Fif);
+            // X = 1 in frames from the station that received DIS: the caller here (T.30 §5.3.6.1.1).
+            T30Frame.Write(buffer, frames[i].Type, x: Sending, isFinal: i == frames.Length - 1, frames[i].Fif);
             _lastSent.Add(buffer);
         }
 
@@ -157,7 +194,7 @@ public sealed partial class T30Session
 
         DisarmAll();
         State = T30State.Complete;
-        Result = new T30Result(completion, detail, _pagesReceived, _remoteIdent, _dcs);
+        Result = new T30Result(completion, detail, _pagesReceived, _remoteIdent, _dcs, _pagesSent);
         Emit(new T30Action { Kind = T30ActionKind.CallComplete });
     }
 }

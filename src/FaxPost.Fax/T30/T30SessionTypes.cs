@@ -20,6 +20,21 @@ public sealed record T30SessionOptions
 {
     public T30Capabilities Capabilities { get; init; } = new();
 
+    /// <summary>Receive (we answer: CED, DIS) or send (we call: CNG, wait for DIS, DCS).</summary>
+    public T30Direction Direction { get; init; } = T30Direction.Receive;
+
+    /// <summary>Sending: the resolution of the pages we have.</summary>
+    public T30Resolution SendResolution { get; init; } = T30Resolution.Fine;
+
+    /// <summary>Sending: the width of the pages we have.</summary>
+    public T30PageWidth SendWidth { get; init; } = T30PageWidth.A4;
+
+    /// <summary>Sending: how often a command is repeated when no response comes in T4 (T.30 §5.3.2.2: 3 tries).</summary>
+    public int MaxCommandTries { get; init; } = 3;
+
+    /// <summary>Sending: TCF length (T.30 §5.3.2.1: 1.5 s of zeros).</summary>
+    public TimeSpan TcfLength { get; init; } = TimeSpan.FromMilliseconds(1500);
+
     /// <summary>Our CSI/TSI (digits, '+', space; up to 20).</summary>
     public string LocalIdent { get; init; } = "";
 
@@ -45,7 +60,15 @@ public sealed record T30SessionOptions
     };
 }
 
-/// <summary>The states of a session (T.30 Figure 5-2 flow, receive side first).</summary>
+public enum T30Direction : byte
+{
+    /// <summary>Called terminal, receiving pages.</summary>
+    Receive,
+    /// <summary>Calling terminal, sending pages.</summary>
+    Send,
+}
+
+/// <summary>The states of a session (T.30 Figure 5-2 flow).</summary>
 public enum T30State : byte
 {
     Idle,
@@ -63,6 +86,18 @@ public enum T30State : byte
     WaitPostPage,
     /// <summary>After MCF to EOP: waiting for DCN.</summary>
     WaitDisconnect,
+    /// <summary>Sending, phase B: CNG sent, waiting for DIS.</summary>
+    WaitDis,
+    /// <summary>Sending: DCS and TCF out, waiting for CFR or FTT.</summary>
+    WaitTrainingResponse,
+    /// <summary>Sending: the host was asked for the next page's coded data.</summary>
+    WaitPageData,
+    /// <summary>Sending: image data or ECM frames handed to the transport, waiting for it to finish.</summary>
+    SendingImage,
+    /// <summary>Sending: post-message command (or PPS) out, waiting for MCF/RTN/RTP/PPR.</summary>
+    WaitPostPageResponse,
+    /// <summary>Sending: CTC out after four PPRs, waiting for CTR.</summary>
+    WaitCtr,
     /// <summary>Phase E: done (see <see cref="T30Session.Result"/>).</summary>
     Complete,
 }
@@ -84,6 +119,10 @@ public enum T30InputKind : byte
     PageQuality,
     /// <summary>Time passed; timers are checked against <c>now</c>.</summary>
     Tick,
+    /// <summary>Sending: the coded data of the page asked for (<see cref="T30Input.Data"/>, first bit MSB); <see cref="T30Input.Acceptable"/> false = no more pages after it.</summary>
+    PageCoded,
+    /// <summary>Sending: the transport has sent everything handed to it so far.</summary>
+    SendComplete,
 }
 
 /// <summary>One input; data is borrowed until <see cref="T30Session.Step"/> returns.</summary>
@@ -102,6 +141,11 @@ public readonly record struct T30Input(T30InputKind Kind, ReadOnlyMemory<byte> D
     public static T30Input Image(ReadOnlyMemory<byte> data) => new(T30InputKind.ImageData, data);
 
     public static T30Input Quality(bool acceptable) => new(T30InputKind.PageQuality, default, acceptable);
+
+    public static T30Input SendComplete => new(T30InputKind.SendComplete);
+
+    /// <summary>The next page's coded data; <paramref name="morePages"/> false for the last page.</summary>
+    public static T30Input Page(ReadOnlyMemory<byte> coded, bool morePages) => new(T30InputKind.PageCoded, coded, morePages);
 }
 
 /// <summary>What the transport should listen for next.</summary>
@@ -141,6 +185,12 @@ public enum T30ActionKind : byte
     EndPage,
     /// <summary>Phase E: the call is over; see <see cref="T30Session.Result"/>.</summary>
     CallComplete,
+    /// <summary>Sending: send <see cref="T30Action.Data"/> (TCF or a non-ECM page) at <see cref="T30Action.Rate"/>, after training.</summary>
+    SendImage,
+    /// <summary>Sending: send <see cref="T30Action.Frames"/> (ECM FCD and RCP) at <see cref="T30Action.Rate"/>, after training.</summary>
+    SendImageFrames,
+    /// <summary>Sending: code page <see cref="T30Action.Page"/> for <see cref="T30Action.Mode"/> and give it back with <see cref="T30Input.Page"/>.</summary>
+    RequestPage,
 }
 
 /// <summary>One thing the host must do.</summary>
@@ -179,9 +229,15 @@ public enum T30Completion : byte
     InvalidDcs,
     /// <summary>A frame that makes no sense where it came.</summary>
     UnexpectedFrame,
+    /// <summary>Sending: the far end cannot receive, or we share no modem.</summary>
+    Incompatible,
+    /// <summary>Sending: FTT at the slowest rate.</summary>
+    TrainingFailed,
+    /// <summary>Sending: a command got no response after every try.</summary>
+    NoResponse,
 }
 
-public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs)
+public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs, int PagesSent = 0)
 {
     public bool Success => Completion == T30Completion.Ok;
 }

@@ -113,23 +113,78 @@ public sealed class T38Terminal
             case T30ActionKind.SendFrames:
                 // T.38 §5.4: V.21 preamble, each frame's octets then hdlc-fcs-OK, the last with sig-end.
                 packets.Add(Indicator(T38Indicator.V21Preamble));
-                for (var i = 0; i < action.Frames.Count; i++)
+                AddHdlcFrames(action.Frames, T38DataType.V21, packets);
+                packets.Add(Indicator(T38Indicator.NoSignal));
+                break;
+            case T30ActionKind.SendImage:
+                // T.38 §5.3: training indicator, t4-non-ecm-data in chunks, the last with sig-end.
+                packets.Add(Indicator(TrainingFor(action.Rate)));
+                var type = DataTypeFor(action.Rate);
+                var chunk = Math.Max(1, action.Rate.BitRate / 8 / 50);
+                var data = action.Data.Span;
+                for (var pos = 0; pos < data.Length || pos == 0; pos += chunk)
                 {
-                    var frame = action.Frames[i];
-                    var mirrored = new byte[frame.Length];
-                    HdlcBitOrder.Reverse(frame, mirrored);
-                    var buffer = new byte[IfpCodec.GetDataLength(T38DataType.V21, IfpFieldType.HdlcData, mirrored.Length) + 4];
-                    var writer = new IfpDataWriter(buffer, _version, T38DataType.V21);
-                    writer.AddField(IfpFieldType.HdlcData, mirrored);
-                    writer.AddField(i == action.Frames.Count - 1 ? IfpFieldType.HdlcFcsOkSigEnd : IfpFieldType.HdlcFcsOk, []);
-                    writer.TryFinish(out var n);
+                    var piece = data.Slice(pos, Math.Min(chunk, data.Length - pos));
+                    var last = pos + chunk >= data.Length;
+                    var buffer = new byte[IfpCodec.GetDataLength(type, IfpFieldType.T4NonEcmData, piece.Length) + 2];
+                    IfpCodec.TryEncodeData(type, last ? IfpFieldType.T4NonEcmSigEnd : IfpFieldType.T4NonEcmData, piece, _version, buffer, out var n);
                     packets.Add(buffer[..n]);
+                    if (data.IsEmpty)
+                    {
+                        break;
+                    }
                 }
 
                 packets.Add(Indicator(T38Indicator.NoSignal));
                 break;
+            case T30ActionKind.SendImageFrames:
+                packets.Add(Indicator(TrainingFor(action.Rate)));
+                AddHdlcFrames(action.Frames, DataTypeFor(action.Rate), packets);
+                packets.Add(Indicator(T38Indicator.NoSignal));
+                break;
         }
     }
+
+    private void AddHdlcFrames(IReadOnlyList<byte[]> frames, T38DataType type, List<byte[]> packets)
+    {
+        for (var i = 0; i < frames.Count; i++)
+        {
+            var mirrored = new byte[frames[i].Length];
+            HdlcBitOrder.Reverse(frames[i], mirrored);
+            var buffer = new byte[IfpCodec.GetDataLength(type, IfpFieldType.HdlcData, mirrored.Length) + 4];
+            var writer = new IfpDataWriter(buffer, _version, type);
+            writer.AddField(IfpFieldType.HdlcData, mirrored);
+            writer.AddField(i == frames.Count - 1 ? IfpFieldType.HdlcFcsOkSigEnd : IfpFieldType.HdlcFcsOk, []);
+            writer.TryFinish(out var n);
+            packets.Add(buffer[..n]);
+        }
+    }
+
+    /// <summary>The indicator announcing training for <paramref name="rate"/> (long training for V.17).</summary>
+    public static T38Indicator TrainingFor(T30Rate rate) => (rate.Modulation, rate.BitRate) switch
+    {
+        (T30Modulation.V27ter, 2400) => T38Indicator.V27ter2400Training,
+        (T30Modulation.V27ter, _) => T38Indicator.V27ter4800Training,
+        (T30Modulation.V29, 7200) => T38Indicator.V29Training7200,
+        (T30Modulation.V29, _) => T38Indicator.V29Training9600,
+        (T30Modulation.V17, 7200) => T38Indicator.V17LongTraining7200,
+        (T30Modulation.V17, 9600) => T38Indicator.V17LongTraining9600,
+        (T30Modulation.V17, 12000) => T38Indicator.V17LongTraining12000,
+        _ => T38Indicator.V17LongTraining14400,
+    };
+
+    /// <summary>The IFP data type for image data at <paramref name="rate"/>.</summary>
+    public static T38DataType DataTypeFor(T30Rate rate) => (rate.Modulation, rate.BitRate) switch
+    {
+        (T30Modulation.V27ter, 2400) => T38DataType.V27ter2400,
+        (T30Modulation.V27ter, _) => T38DataType.V27ter4800,
+        (T30Modulation.V29, 7200) => T38DataType.V29Rate7200,
+        (T30Modulation.V29, _) => T38DataType.V29Rate9600,
+        (T30Modulation.V17, 7200) => T38DataType.V17Rate7200,
+        (T30Modulation.V17, 9600) => T38DataType.V17Rate9600,
+        (T30Modulation.V17, 12000) => T38DataType.V17Rate12000,
+        _ => T38DataType.V17Rate14400,
+    };
 
     private byte[] Indicator(T38Indicator indicator)
     {

@@ -20,6 +20,7 @@ internal sealed class T38LineLoop : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<byte[]> _out = [];
     private readonly List<T30Input> _inputs = [];
+    private readonly Queue<T30Input> _followUps = new();
     private IPEndPoint? _remote;
 
     public T38LineLoop(T30SessionOptions options, int version)
@@ -40,11 +41,14 @@ internal sealed class T38LineLoop : IDisposable
 
     public int IfpErrors { get; private set; }
 
+    /// <summary>Sending: coded data for page n in the commanded mode, and whether more pages follow.</summary>
+    public Func<int, DcsFrame, (byte[] Coded, bool More)>? PageSource { get; init; }
+
     public async Task RunAsync(int remotePort, TimeSpan timeout)
     {
         _remote = new IPEndPoint(IPAddress.Loopback, remotePort);
         var buffer = new byte[2048];
-        await Apply(_session.Step(T30Input.Start, _clock.Elapsed));
+        await Feed(T30Input.Start);
         while (_session.State != T30State.Complete && _clock.Elapsed < timeout)
         {
             var wait = _session.NextDeadline is { } d ? d - _clock.Elapsed : TimeSpan.FromMilliseconds(200);
@@ -57,7 +61,7 @@ internal sealed class T38LineLoop : IDisposable
             }
             catch (OperationCanceledException)
             {
-                await Apply(_session.Step(T30Input.Tick, _clock.Elapsed));
+                await Feed(T30Input.Tick);
                 continue;
             }
 
@@ -77,14 +81,25 @@ internal sealed class T38LineLoop : IDisposable
 
             foreach (var input in _inputs.ToArray())
             {
-                await Apply(_session.Step(input, _clock.Elapsed));
+                await Feed(input);
             }
         }
     }
 
-    private async Task Apply(IReadOnlyList<T30Action> actions)
+    /// <summary>Steps the session, sends what it says, and feeds back page data and send completions.</summary>
+    private async Task Feed(T30Input input)
+    {
+        _followUps.Enqueue(input);
+        while (_followUps.TryDequeue(out var next))
+        {
+            await Apply([.. _session.Step(next, _clock.Elapsed)]);
+        }
+    }
+
+    private async Task Apply(List<T30Action> actions)
     {
         _out.Clear();
+        var image = false;
         foreach (var action in actions)
         {
             Log.Add(action);
@@ -99,16 +114,36 @@ internal sealed class T38LineLoop : IDisposable
                 case T30ActionKind.EndPage:
                     Pages[^1] = Pages[^1] with { Accepted = action.Accepted };
                     break;
+                case T30ActionKind.RequestPage:
+                    var (coded, more) = PageSource!(action.Page, action.Mode!);
+                    _followUps.Enqueue(T30Input.Page(coded, more));
+                    break;
+                case T30ActionKind.SendImage or T30ActionKind.SendImageFrames:
+                    image = true;
+                    break;
             }
 
             _terminal.Translate(action, _out);
         }
 
         var datagram = new byte[400];
+        var sent = 0;
         foreach (var ifp in _out)
         {
             Assert.True(_sender.TryEncode(ifp, datagram, out var len));
             await _socket.SendToAsync(datagram.AsMemory(0, len), SocketFlags.None, _remote!);
+            if (++sent % 8 == 0)
+            {
+                // Loose pacing: a page in one burst overflows the far end's socket buffer (a real
+                // T.38 sender paces image data at the modem rate; loopback needs far less).
+                await Task.Delay(2);
+            }
+        }
+
+        if (image)
+        {
+            // Everything was handed to the socket at once (no pacing between terminals on loopback).
+            _followUps.Enqueue(T30Input.SendComplete);
         }
     }
 
