@@ -178,7 +178,7 @@ public sealed partial class TiffPage
                 byte[] reversed = ArrayPool<byte>.Shared.Rent(src.Length);
                 try
                 {
-                    BitOrder.Reverse(src, reversed);
+                    Codecs.BitOrder.ReverseCopy(src, reversed);
                     TiffStripDecompressor.Decompress(Compression, reversed.AsSpan(0, src.Length), dst);
                 }
                 finally

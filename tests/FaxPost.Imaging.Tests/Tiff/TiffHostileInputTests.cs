@@ -181,6 +181,8 @@ public sealed class TiffHostileInputTests
             seeds.Add(File.ReadAllBytes(TiffReaderTests.MakeTiff(dir, page, c, lsb, rps, c)));
         }
 
+        seeds.Add(File.ReadAllBytes(FaxStrips.MakeFaxTiff(dir, page, "g4", lsbFirst: false, name: "g4")));
+        seeds.Add(File.ReadAllBytes(FaxStrips.MakeFaxTiff(dir, page, "g3:2d", lsbFirst: true, rowsPerStrip: 5, name: "g32d")));
         var gray = new GrayImage(9, 7);
         new Random(1).NextBytes(gray.Pixels);
         File.WriteAllBytes(dir.File("g.pgm"), Netpbm.WritePgm(gray));
