@@ -13,13 +13,31 @@ public static class SipMessageParser
     private const int MaxContentLengthDigits = 9;
 
     /// <summary>
-    /// Parses one message from the front of a stream buffer (TCP/TLS). Leading CRLFs (keep-alives,
-    /// RFC 5626 §4.4.1 / RFC 3261 §7.5) are skipped and counted in <see cref="SipParseResult.Consumed"/>.
+    /// Parses one message from the front of a stream buffer (TCP/TLS). A CRLFCRLF ping or CRLF pong
+    /// at the front (RFC 5626 §4.4.1) comes back as <see cref="SipParseStatus.KeepAlive"/>; other
+    /// stray line ends before a start line are skipped (RFC 3261 §7.5) and counted in Consumed.
     /// </summary>
     public static SipParseResult ParseStream(in ReadOnlySequence<byte> buffer, SipParseLimits? limits = null)
     {
         limits ??= SipParseLimits.Default;
         var reader = new SequenceReader<byte>(buffer);
+        if (reader.IsNext("\r\n"u8))
+        {
+            if (reader.IsNext("\r\n\r\n"u8))
+            {
+                return SipParseResult.KeepAlive(4, ping: true);
+            }
+
+            // CRLF then CR might still become a ping; CRLF then anything else is a pong.
+            var third = buffer.Length > 2 ? buffer.Slice(2, 1).FirstSpan[0] : (byte)'\r';
+            if (third == '\r' && buffer.Length < 4)
+            {
+                return SipParseResult.Incomplete;
+            }
+
+            return SipParseResult.KeepAlive(2, ping: false);
+        }
+
         var leading = reader.AdvancePastAny((byte)'\r', (byte)'\n');
         if (reader.End)
         {
@@ -87,6 +105,7 @@ public static class SipMessageParser
     /// <summary>
     /// Parses one datagram (UDP). The body is the rest of the datagram; a Content-Length larger than
     /// that is an error (RFC 3261 §18.3), a smaller one cuts the body and the extra octets are dropped.
+    /// A datagram of only CRLFs is a keep-alive (RFC 5626 §3.5.1 uses STUN, but CRLFCRLF is common).
     /// </summary>
     public static SipParseResult ParseDatagram(ReadOnlySpan<byte> datagram, SipParseLimits? limits = null)
     {
@@ -100,7 +119,9 @@ public static class SipMessageParser
         var input = datagram[leading..];
         if (input.IsEmpty)
         {
-            return SipParseResult.Fail(SipParseErrorReason.BadStartLine, leading);
+            return leading > 0
+                ? SipParseResult.KeepAlive(leading, ping: datagram.StartsWith("\r\n\r\n"u8))
+                : SipParseResult.Fail(SipParseErrorReason.BadStartLine, 0);
         }
 
         if (input.Length > limits.MaxMessageBytes)

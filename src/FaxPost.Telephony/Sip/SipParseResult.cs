@@ -10,6 +10,13 @@ public enum SipParseStatus
 
     /// <summary>The input is not a SIP message we accept; see <see cref="SipParseResult.Error"/>.</summary>
     Error,
+
+    /// <summary>
+    /// A keep-alive (RFC 5626 §4.4.1 on streams, §3.5.1 on datagrams): CRLFCRLF is a ping the
+    /// receiver answers with CRLF (<see cref="SipParseResult.IsPing"/>), a lone CRLF is the pong.
+    /// <see cref="SipParseResult.Consumed"/> covers it.
+    /// </summary>
+    KeepAlive,
 }
 
 /// <summary>Why a message was rejected. Each reason has a SIP status in <see cref="SipParseError.StatusCode"/>.</summary>
@@ -80,6 +87,9 @@ public readonly struct SipParseResult
 
     public SipParseError Error { get; }
 
+    /// <summary>For <see cref="SipParseStatus.KeepAlive"/>: a CRLFCRLF ping that wants a CRLF pong back.</summary>
+    public bool IsPing { get; private init; }
+
     public static SipParseResult Incomplete { get; } = new(SipParseStatus.Incomplete, null, 0, default);
 
     internal static SipParseResult Complete(SipMessage message, long consumed) =>
@@ -90,10 +100,14 @@ public readonly struct SipParseResult
 
     internal static SipParseResult Fail(SipParseError error) => new(SipParseStatus.Error, null, 0, error);
 
+    internal static SipParseResult KeepAlive(long consumed, bool ping) =>
+        new(SipParseStatus.KeepAlive, null, consumed, default) { IsPing = ping };
+
     public override string ToString() => Status switch
     {
         SipParseStatus.Complete => $"Complete({Consumed} bytes)",
         SipParseStatus.Error => $"Error({Error})",
+        SipParseStatus.KeepAlive => IsPing ? "KeepAlive(ping)" : "KeepAlive(pong)",
         _ => "Incomplete",
     };
 }

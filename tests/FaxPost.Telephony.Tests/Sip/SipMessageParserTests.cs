@@ -123,13 +123,38 @@ public sealed class SipMessageParserTests
         }
     }
 
+    [Theory]
+    [InlineData("\r\n\r\n", "KeepAlive(ping)", 4)]
+    [InlineData("\r\n\r\nINVITE", "KeepAlive(ping)", 4)]
+    [InlineData("\r\nINVITE", "KeepAlive(pong)", 2)]
+    [InlineData("\r\n", "Incomplete", 0)]
+    [InlineData("\r\n\r", "Incomplete", 0)]
+    [InlineData("\r\n\n", "KeepAlive(pong)", 2)]
+    public void Keepalives_on_a_stream(string input, string expected, long consumed)
+    {
+        var result = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(input)));
+        Assert.Equal(expected, result.ToString());
+        Assert.Equal(consumed, result.Consumed);
+    }
+
     [Fact]
-    public void Keepalive_crlf_before_a_message_is_consumed_with_it()
+    public void Keepalive_then_message_on_a_stream_and_crlf_datagrams()
     {
         var bytes = SipTestMessages.Bytes("\r\n\r\n" + SipTestMessages.Invite());
-        var result = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(bytes));
-        Assert.Equal(bytes.Length, result.Consumed);
-        Assert.Equal(SipParseStatus.Incomplete, SipMessageParser.ParseStream(new ReadOnlySequence<byte>("\r\n\r\n"u8.ToArray())).Status);
+        var ping = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(bytes));
+        Assert.True(ping.IsPing);
+        var message = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(bytes).Slice(ping.Consumed));
+        Assert.Equal(SipParseStatus.Complete, message.Status);
+        Assert.Equal(bytes.Length, ping.Consumed + message.Consumed);
+
+        // A stray LF before the start line is skipped and counted with the message (RFC 3261 §7.5).
+        var stray = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(SipTestMessages.Bytes("\n" + SipTestMessages.Invite())));
+        Assert.Equal(SipParseStatus.Complete, stray.Status);
+
+        var datagramPing = SipMessageParser.ParseDatagram("\r\n\r\n"u8);
+        Assert.Equal(SipParseStatus.KeepAlive, datagramPing.Status);
+        Assert.True(datagramPing.IsPing);
+        Assert.Equal(SipParseStatus.Error, SipMessageParser.ParseDatagram(ReadOnlySpan<byte>.Empty).Status);
     }
 
     [Fact]
