@@ -67,6 +67,12 @@ public sealed class T4Decoder : FaxDecoder
                                 _zeros = 11;
                                 committed = reader.Position;
                             }
+                            else if (_rowPending && !final)
+                            {
+                                // The pending row is not committed: decode it again with the next push.
+                                _rowPending = false;
+                                _phase = Phase.Row;
+                            }
 
                             if (final)
                             {
@@ -100,10 +106,13 @@ public sealed class T4Decoder : FaxDecoder
                         }
 
                         // Row data starts here: go back over the zeros, they belong to its first code.
+                        // With a row pending, committed is still that row's start.
                         reader = new BitReader(data, committed);
                         if (_rowPending)
                         {
                             // Bits after a complete row that are not an EOL: the row had the wrong length.
+                            // Look for the next EOL from the row's start: the misread row may have eaten
+                            // part of it, and no EOL pattern can occur inside correct row data.
                             _rowPending = false;
                             if (!BadRow(sink))
                             {
@@ -162,7 +171,10 @@ public sealed class T4Decoder : FaxDecoder
                             _needOneDimensional = false;
                             if (UsesEol)
                             {
+                                // T.4: the row is good only if an EOL follows; until then its bits stay uncommitted.
                                 _rowPending = true;
+                                _phase = Phase.Boundary;
+                                break;
                             }
                             else
                             {
@@ -219,9 +231,19 @@ public sealed class T4Decoder : FaxDecoder
                             return committed;
                         }
 
-                        // The reader stands on the offending code (or on the early EOL): resume there.
-                        committed = reader.Position;
-                        _phase = result == RowResult.Eol ? Phase.Boundary : Phase.Resync;
+                        if (result == RowResult.Eol)
+                        {
+                            // The reader stands on the early EOL: the next row starts there.
+                            committed = reader.Position;
+                            _phase = Phase.Boundary;
+                        }
+                        else
+                        {
+                            // Search for the next EOL from the row's start (see above).
+                            reader = new BitReader(data, committed);
+                            _phase = Phase.Resync;
+                        }
+
                         break;
                     }
 
