@@ -4,7 +4,7 @@ namespace FaxPost.Web.Tests.Infrastructure;
 
 /// <summary>
 /// A fax line for API tests: each call reports dialling, then each page sent and confirmed, then
-/// succeeds. While <see cref="Hold"/> is set, calls wait after dialling until it is released, so a
+/// succeeds (numbers ending in 666 do not exist). While <see cref="Hold"/> is set, calls wait after dialling until it is released, so a
 /// test can watch or stop a call in progress.
 /// </summary>
 internal sealed class ScriptedLine : IFaxLine
@@ -26,6 +26,11 @@ internal sealed class ScriptedLine : IFaxLine
         if (Hold is { } hold)
         {
             await hold.Task.WaitAsync(ct);
+        }
+
+        if (call.E164.EndsWith("666", StringComparison.Ordinal))
+        {
+            return new CallOutcome(CallResult.PermanentFailure, 0, null, TimeSpan.FromSeconds(1), "the number does not exist", Name);
         }
 
         reporter.Progress(new CallProgress(CallPhase.Connected, 0, call.PageCount, "+49 30 999"));
