@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FaxPost.Imaging.Codecs;
 using FaxPost.Imaging.Raster;
 using FaxPost.Imaging.Tiff;
 
@@ -50,7 +51,7 @@ public sealed partial class DocumentConverter
                 ? FaxPageFitter.FitBilevel(page.DecodeBilevel(), o.Resolution, o.Paper)
                 : [FaxPageFitter.FitGray(page.DecodeGray(), o.Resolution, o.Paper)];
         }
-        catch (TiffFormatException e)
+        catch (Exception e) when (e is TiffFormatException or FaxCodecException)
         {
             throw ConversionError.Create(doc.FileName, ConversionFailure.Broken, e.Message, e);
         }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using FaxPost.Imaging.Codecs;
 using FaxPost.Imaging.Raster;
+using FaxPost.Imaging.Tiff;
 
 namespace FaxPost.Imaging.Conversion;
 
@@ -41,6 +43,24 @@ public sealed partial class DocumentConverter
 
             yield return page;
         }
+    }
+
+    /// <summary>
+    /// Converts the documents, in order, into one multi-page TIFF Class F file coded MMR (T.6), written to
+    /// <paramref name="tiffOutput"/> (seekable; left open) page by page as pages are rendered. On failure
+    /// the stream holds the pages written so far and should be discarded.
+    /// </summary>
+    public async Task<ConversionResult> ConvertAsync(IReadOnlyList<SourceDocument> docs, ConversionOptions o, Stream tiffOutput, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tiffOutput);
+        await using var writer = new TiffFaxWriter(tiffOutput, new TiffFaxWriterOptions
+        {
+            Coding = new FaxCodingOptions { Compression = FaxCompression.Mmr },
+            LeaveOpen = true,
+        });
+        ConversionResult result = await ConvertAsync(docs, o, (page, t) => writer.AppendPageAsync(page, null, t), ct).ConfigureAwait(false);
+        writer.Complete();
+        return result;
     }
 
     /// <summary>
