@@ -9,6 +9,7 @@ root=$(pwd)
 . scripts/lib/deps.sh
 install_test_deps
 start_postgres
+start_mail_servers
 
 export FAXPOST_TEST_PG="${FAXPOST_TEST_PG:-Host=127.0.0.1;Port=${PGPORT_FAXPOST:-55432};Username=faxpost;Password=faxpost;Database=faxpost_test}"
 
