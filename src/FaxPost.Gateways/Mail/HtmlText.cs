@@ -123,7 +123,7 @@ public static class HtmlText
             text.Length--;
         }
 
-        if (text.Length > 0)
+        if (text.Length > 0 && text[^1] != '\n')
         {
             text.Append('\n');
         }

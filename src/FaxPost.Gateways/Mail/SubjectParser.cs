@@ -72,6 +72,9 @@ public static partial class SubjectParser
             : new SubjectParseResult(recipients, pin, null);
     }
 
+    /// <summary>The subject with any PIN blanked out, for replies and logs.</summary>
+    public static string WithoutPin(string? subject) => PinPattern().Replace(subject ?? "", "PIN ****");
+
     /// <summary>True when the text is a number as people write it: digits, at most one leading '+', and separators.</summary>
     internal static bool IsNumberLike(ReadOnlySpan<char> item)
     {

@@ -1,0 +1,493 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FaxPost.Core;
+using FaxPost.Core.Accounts;
+using FaxPost.Core.AddressBook;
+using FaxPost.Core.Configuration;
+using FaxPost.Core.Jobs;
+using FaxPost.Core.Numbering;
+using FaxPost.Core.Rights;
+using FaxPost.Core.Storage;
+using FaxPost.Imaging.Conversion;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace FaxPost.Gateways.Mail;
+
+public enum MailOutcome
+{
+    /// <summary>Faxes queued (and serial-letter mails sent); the message is done.</summary>
+    Submitted = 1,
+
+    /// <summary>Refused with a reply to the sender; the message is done.</summary>
+    Refused = 2,
+
+    /// <summary>Machine traffic or unanswerable; dropped with a log line; the message is done.</summary>
+    Discarded = 3,
+
+    /// <summary>Already handled earlier (same Message-ID); the message is done.</summary>
+    Duplicate = 4,
+
+    /// <summary>Not handled now (server overloaded, store unreachable); leave the message for the next fetch.</summary>
+    RetryLater = 5,
+}
+
+public sealed record MailResult(MailOutcome Outcome, string Detail, IReadOnlyList<FaxJob> Jobs)
+{
+    /// <summary>The message may be removed or flagged done in the mailbox.</summary>
+    public bool IsDone => Outcome != MailOutcome.RetryLater;
+}
+
+/// <summary>
+/// Mail-to-fax for one message, whichever protocol fetched it: loop check, sender authorisation
+/// (From must be a user with the send right, plus the PIN when required; seed 002: no faxes at our
+/// cost for outsiders), recipients from the subject or the address, documents, submission through
+/// <see cref="JobService"/>, a reply for every refusal. At-least-once without duplicates: the
+/// Message-ID is claimed before submitting and marked done after the jobs are stored; a claim found
+/// without "done" (a crash in between) is matched against the stored submissions before anything is
+/// sent again.
+/// </summary>
+public sealed partial class MailToFaxProcessor(
+    IPostOfficeStore store,
+    AccountService accounts,
+    JobService jobs,
+    MailComposer composer,
+    MailOutbox outbox,
+    IMailSender sender,
+    MailGatewayOptions options,
+    FaxPostOptions faxOptions,
+    TimeProvider time,
+    ILogger<MailToFaxProcessor> logger)
+{
+    private const int MaxUnexpectedFailures = 3;
+    private readonly OrganisationNumbering _numbering = faxOptions.Numbering.Build();
+    private readonly MailDocumentExtractor _extractor = new(options.Content, options.MaxDocumentBytes, options.MaxAttachments);
+
+    /// <summary>True when a message with these headers was handled already (POP3 keeps messages and asks before downloading).</summary>
+    public async Task<bool> IsDoneAsync(HeaderList headers, CancellationToken ct) =>
+        (await store.Settings.GetAsync(KeyOf(headers), ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true;
+
+    /// <summary>A message larger than <see cref="MailGatewayOptions.MaxMessageBytes"/>: answered from its headers, never downloaded.</summary>
+    public Task<MailResult> RefuseTooLargeAsync(HeaderList headers, long size, CancellationToken ct)
+    {
+        var message = new MimeMessage();
+        foreach (var header in headers)
+        {
+            message.Headers.Add(header);
+        }
+
+        return GuardAsync(message, KeyOf(headers), () => TooLargeAsync(message, size, ct), ct);
+    }
+
+    public Task<MailResult> ProcessAsync(MimeMessage message, CancellationToken ct) =>
+        GuardAsync(message, KeyOf(message.Headers), () => HandleAsync(message, KeyOf(message.Headers), ct), ct);
+
+    /// <summary>Nothing from outside crashes the gateway: unexpected errors leave the message for a few more tries, then refuse it.</summary>
+    private async Task<MailResult> GuardAsync(MimeMessage message, string key, Func<Task<MailResult>> handle, CancellationToken ct)
+    {
+        try
+        {
+            return await handle().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogCrashed(e, Describe(message));
+            try
+            {
+                string triesKey = key + ".failures";
+                int tries = int.TryParse(await store.Settings.GetAsync(triesKey, ct).ConfigureAwait(false), out int t) ? t + 1 : 1;
+                await store.Settings.SetAsync(triesKey, tries.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                if (tries < MaxUnexpectedFailures)
+                {
+                    return new MailResult(MailOutcome.RetryLater, $"failed unexpectedly ({e.GetType().Name}); try {tries} of {MaxUnexpectedFailures}", []);
+                }
+
+                return await RefuseAsync(message, key, "The fax server could not process this mail. The fax post office has been told; please try again later or send the document another way.", ct).ConfigureAwait(false);
+            }
+            catch (Exception inner) when (inner is not OperationCanceledException)
+            {
+                return new MailResult(MailOutcome.RetryLater, $"failed unexpectedly ({e.GetType().Name}) and the store is unreachable ({inner.GetType().Name})", []);
+            }
+        }
+    }
+
+    private async Task<MailResult> HandleAsync(MimeMessage message, string key, CancellationToken ct)
+    {
+        string? state = await store.Settings.GetAsync(key, ct).ConfigureAwait(false);
+        if (state?.StartsWith("done", StringComparison.Ordinal) == true)
+        {
+            return new MailResult(MailOutcome.Duplicate, $"already handled ({state})", []);
+        }
+
+        if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
+        {
+            return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+        }
+
+        var fromList = message.From.Mailboxes.ToList();
+        if (fromList.Count != 1 || fromList[0].Address is not { Length: > 0 } fromAddress || !fromAddress.Contains('@', StringComparison.Ordinal))
+        {
+            return await DiscardAsync(message, key, "no single From address to answer", ct).ConfigureAwait(false);
+        }
+
+        var user = await store.Users.FindByEmailAsync(fromAddress, ct).ConfigureAwait(false);
+        var principal = user is { Active: true } ? await accounts.PrincipalForAsync(user.Id, "mail", ct).ConfigureAwait(false) : null;
+        if (user is null || principal is null)
+        {
+            LogUnknownSender(fromAddress, Describe(message));
+            return await RefuseAsync(message, key, $"The address {fromAddress} may not send faxes through this server. Ask the fax post office to register your e-mail address with your account.", ct).ConfigureAwait(false);
+        }
+
+        var subject = SubjectParser.Parse(message.Subject);
+        List<string> addressNumbers = options.Recipients == MailRecipientSource.Subject || options.FaxDomain is null ? [] : FaxAddressParser.NumbersIn(message, options.FaxDomain);
+        bool fromAddressPart = addressNumbers.Count > 0;
+        if (!fromAddressPart && (options.Recipients == MailRecipientSource.LocalPart))
+        {
+            return await RefuseAsync(message, key, $"Write the fax number as the address, e.g. +4989123456@{options.FaxDomain}.", ct).ConfigureAwait(false);
+        }
+
+        string? pinError = CheckPin(user, fromAddressPart ? PinOnly(message.Subject) : subject.Pin);
+        if (pinError is not null)
+        {
+            LogBadPin(user.Login);
+            return await RefuseAsync(message, key, pinError, ct).ConfigureAwait(false);
+        }
+
+        if (!fromAddressPart && !subject.IsValid)
+        {
+            return await RefuseAsync(message, key, $"The fax was not sent: {subject.Error}.", ct).ConfigureAwait(false);
+        }
+
+        var extracted = _extractor.Extract(message);
+        if (!extracted.IsValid)
+        {
+            var reasons = new List<string>(extracted.Refused);
+            if (extracted.Error is not null)
+            {
+                reasons.Insert(0, extracted.Error);
+            }
+
+            return await RefuseAsync(message, key, "The fax was not sent:\n\n- " + string.Join("\n- ", reasons), ct).ConfigureAwait(false);
+        }
+
+        var plan = new Plan();
+        string? recipientError = fromAddressPart
+            ? AddNumbers(plan, addressNumbers)
+            : await AddSubjectRecipientsAsync(plan, user.Id, subject.Recipients, ct).ConfigureAwait(false);
+        if (recipientError is not null)
+        {
+            return await RefuseAsync(message, key, $"The fax was not sent: {recipientError}", ct).ConfigureAwait(false);
+        }
+
+        // Claim, then submit: a crash between the two is recognised on the next fetch.
+        if (state?.StartsWith("claim|", StringComparison.Ordinal) == true && long.TryParse(state.AsSpan(6), out long claimedTicks))
+        {
+            if (await FindEarlierSubmissionAsync(user.Id, new DateTimeOffset(claimedTicks, TimeSpan.Zero), extracted.Documents, ct).ConfigureAwait(false) is { } group)
+            {
+                await store.Settings.SetAsync(key, $"done|group {group} (recovered)", ct).ConfigureAwait(false);
+                return new MailResult(MailOutcome.Duplicate, $"submitted before a restart as group {group}", []);
+            }
+        }
+
+        await store.Settings.SetAsync(key, "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        IReadOnlyList<FaxJob> queued = [];
+        if (plan.Fax.Count > 0)
+        {
+            try
+            {
+                queued = await jobs.SubmitAsync(
+                    principal,
+                    new SubmitRequest
+                    {
+                        Recipients = plan.Fax,
+                        Documents = extracted.Documents.Select(d => new UploadedDocument(d.FileName, new MemoryStream(d.Content, writable: false))).ToList(),
+                    },
+                    ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ValidationException or AccessDeniedException or DocumentConversionException or NotFoundException or ConflictException)
+            {
+                LogRefusedByPostOffice(user.Login, e.Message);
+                string why = e is AccessDeniedException ? "you may not send faxes from your mailbox (ask the fax post office for the send right)" : e.Message;
+                return await RefuseAsync(message, key, $"The fax was not sent: {why}", ct).ConfigureAwait(false);
+            }
+            catch (OverloadedException e)
+            {
+                await store.Settings.SetAsync(key, "retry", ct).ConfigureAwait(false);
+                return new MailResult(MailOutcome.RetryLater, e.Message, []);
+            }
+        }
+
+        string groupText = queued.Count > 0 ? $"group {queued[0].GroupId}" : "no fax";
+        await store.Settings.SetAsync(key, $"done|{groupText}", ct).ConfigureAwait(false);
+        LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
+
+        if (plan.Mail.Count > 0)
+        {
+            // Serial letter (seed 001): recipients with an e-mail address get the document free of charge by mail;
+            // the subject (numbers, list name, PIN) is not passed on to them.
+            var report = await SendSerialLettersAsync(message, fromList[0], user, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
+            foreach (var job in queued)
+            {
+                report.Add($"{job.RecipientName ?? job.Destination}: by fax to {job.DialNumber}: job {job.Id} {job.State.Describe()}");
+            }
+
+            outbox.Enqueue(new OutgoingMail(
+                composer.Reply(message, fromList[0], "Serial letter sent: " + Short(SubjectParser.WithoutPin(message.Subject)), "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + "\n\nFax results follow in separate notices."),
+                $"serial letter report to {fromAddress}"));
+        }
+
+        return new MailResult(MailOutcome.Submitted, groupText, queued);
+    }
+
+    private async Task<MailResult> TooLargeAsync(MimeMessage message, long size, CancellationToken ct)
+    {
+        string key = KeyOf(message.Headers);
+        if ((await store.Settings.GetAsync(key, ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true)
+        {
+            return new MailResult(MailOutcome.Duplicate, "already handled", []);
+        }
+
+        if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
+        {
+            return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+        }
+
+        return await RefuseAsync(message, key, $"The fax was not sent: the mail is {size / (1024 * 1024.0):0.0} MiB; the fax server takes mails up to {options.MaxMessageBytes / (1024 * 1024.0):0.0} MiB.", ct).ConfigureAwait(false);
+    }
+
+    private string? CheckPin(User user, string? pin)
+    {
+        if (user.PinHash is null && !options.RequirePin)
+        {
+            return null;
+        }
+
+        if (user.PinHash is null)
+        {
+            return "The fax was not sent: this server needs a PIN in the subject, and your account has none yet. Set one in the web interface.";
+        }
+
+        return pin is not null && PasswordHasher.Verify(pin, user.PinHash)
+            ? null
+            : "The fax was not sent: the subject must hold your PIN (e.g. \"0089123456 PIN 1234\"), and the PIN given was missing or wrong.";
+    }
+
+    private static string? PinOnly(string? subject) => SubjectParser.Parse((subject ?? "") + ", 0").Pin;
+
+    private string? AddNumbers(Plan plan, IEnumerable<string> numbers)
+    {
+        foreach (string number in numbers)
+        {
+            var parsed = _numbering.Parse(number, withAccessCode: !number.TrimStart().StartsWith('+'));
+            if (!parsed.IsValid)
+            {
+                return $"'{Short(number)}' is not a fax number: {parsed.Error}.";
+            }
+
+            plan.Fax.Add(new RecipientSpec(Number: parsed.E164));
+        }
+
+        return null;
+    }
+
+    private async Task<string?> AddSubjectRecipientsAsync(Plan plan, long userId, IReadOnlyList<SubjectRecipient> recipients, CancellationToken ct)
+    {
+        IReadOnlyList<Contact>? contacts = null;
+        IReadOnlyList<DistributionList>? lists = null;
+        foreach (var recipient in recipients)
+        {
+            if (recipient.IsNumber)
+            {
+                if (AddNumbers(plan, [recipient.Text]) is { } error)
+                {
+                    return error;
+                }
+
+                continue;
+            }
+
+            contacts ??= await store.AddressBook.ContactsAsync(userId, ct).ConfigureAwait(false);
+            lists ??= await store.AddressBook.ListsAsync(userId, ct).ConfigureAwait(false);
+
+            // Personal entries win over central ones of the same name.
+            var list = lists.Where(l => l.Name.Equals(recipient.Text, StringComparison.OrdinalIgnoreCase)).OrderBy(l => l.OwnerUserId is null).FirstOrDefault();
+            if (list is not null)
+            {
+                foreach (long contactId in list.ContactIds)
+                {
+                    var contact = contacts.FirstOrDefault(c => c.Id == contactId) ?? await store.AddressBook.GetContactAsync(contactId, ct).ConfigureAwait(false);
+                    if (contact is not null)
+                    {
+                        plan.AddContact(contact);
+                    }
+                }
+
+                continue;
+            }
+
+            var match = contacts.Where(c => c.Name.Equals(recipient.Text, StringComparison.OrdinalIgnoreCase) || (c.Company?.Equals(recipient.Text, StringComparison.OrdinalIgnoreCase) ?? false))
+                .OrderBy(c => c.OwnerUserId is null).ToList();
+            if (match.Count == 0)
+            {
+                return $"'{Short(recipient.Text)}' is neither a fax number nor a name in your address book.";
+            }
+
+            if (match.Count > 1 && match[0].OwnerUserId == match[1].OwnerUserId)
+            {
+                return $"'{Short(recipient.Text)}' names {match.Count} entries in the address book; use the number.";
+            }
+
+            if (match[0].FaxNumber is null && match[0].Email is null)
+            {
+                return $"'{match[0].Name}' has neither a fax number nor an e-mail address.";
+            }
+
+            plan.AddContact(match[0]);
+        }
+
+        return plan.Fax.Count + plan.Mail.Count == 0 ? "none of the recipients has a fax number or an e-mail address." : null;
+    }
+
+    private async Task<List<string>> SendSerialLettersAsync(MimeMessage original, MailboxAddress from, User user, List<Contact> contacts, IReadOnlyList<MailDocument> documents, CancellationToken ct)
+    {
+        var report = new List<string>();
+        var body = _extractorForText.Extract(original).Documents.FirstOrDefault(d => d.FileName == "mail.txt");
+        string? text = body is null ? null : Encoding.UTF8.GetString(body.Content);
+        var attachments = documents.Where(d => d.FileName != "mail.txt" || options.Content == MailFaxContent.Attachments).ToList();
+        foreach (var contact in contacts)
+        {
+            var letter = composer.SerialLetter(new MailboxAddress(contact.Name, contact.Email!), from, $"Document from {user.DisplayName}", text, attachments);
+            try
+            {
+                await sender.SendAsync(letter, ct).ConfigureAwait(false);
+                report.Add($"{contact.Name}: by e-mail to {contact.Email}: sent");
+            }
+            catch (MailDeliveryException e) when (!e.Permanent)
+            {
+                outbox.Enqueue(new OutgoingMail(letter, $"serial letter to {contact.Email}"));
+                report.Add($"{contact.Name}: by e-mail to {contact.Email}: delayed ({e.Message}); retrying");
+            }
+            catch (MailDeliveryException e)
+            {
+                report.Add($"{contact.Name}: by e-mail to {contact.Email}: failed ({e.Message})");
+            }
+        }
+
+        return report;
+    }
+
+    private readonly MailDocumentExtractor _extractorForText = new(MailFaxContent.MailAndAttachments, options.MaxDocumentBytes, options.MaxAttachments);
+
+    /// <summary>A submission stored after <paramref name="since"/> by this user with the same documents (names and sizes).</summary>
+    private async Task<long?> FindEarlierSubmissionAsync(long userId, DateTimeOffset since, IReadOnlyList<MailDocument> documents, CancellationToken ct)
+    {
+        var mailbox = await accounts.PersonalMailboxAsync(userId, ct).ConfigureAwait(false);
+        if (mailbox is null)
+        {
+            return null;
+        }
+
+        var recent = await store.Jobs.QueryAsync(new JobQuery(MailboxIds: [mailbox.Id], Limit: 500), ct).ConfigureAwait(false);
+        foreach (long group in recent.Where(j => j.SubmittedBy == userId && j.CreatedAt >= since.AddSeconds(-1)).Select(j => j.GroupId).Distinct())
+        {
+            var stored = (await store.Jobs.DocumentsAsync(group, ct).ConfigureAwait(false)).OrderBy(d => d.Order).ToList();
+            if (stored.Count == documents.Count && stored.Zip(documents).All(p => p.First.Size == p.Second.Content.Length && p.First.FileName == p.Second.FileName))
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<MailResult> RefuseAsync(MimeMessage message, string key, string text, CancellationToken ct)
+    {
+        await store.Settings.SetAsync(key, "done|refused", ct).ConfigureAwait(false);
+        var to = message.ReplyTo.Mailboxes.FirstOrDefault() ?? message.From.Mailboxes.FirstOrDefault();
+        LogRefused(Describe(message), FirstLine(text));
+        if (to is not null && MailLoopDetector.Classify(message, options.FromAddress) is null)
+        {
+            var reply = composer.Reply(message, to, "Fax not sent: " + Short(SubjectParser.WithoutPin(message.Subject)), text + "\n\nThis is an automatic answer of the fax server.");
+            outbox.Enqueue(new OutgoingMail(reply, $"refusal to {to.Address}"));
+        }
+
+        return new MailResult(MailOutcome.Refused, text, []);
+    }
+
+    private async Task<MailResult> DiscardAsync(MimeMessage message, string key, string why, CancellationToken ct)
+    {
+        await store.Settings.SetAsync(key, "done|discarded", ct).ConfigureAwait(false);
+        LogDiscarded(Describe(message), why);
+        return new MailResult(MailOutcome.Discarded, why, []);
+    }
+
+    /// <summary>The dedup key: the Message-ID, or (without one) a hash of the headers that identify the mail.</summary>
+    internal static string KeyOf(HeaderList headers)
+    {
+        string? id = headers[HeaderId.MessageId]?.Trim();
+        string basis = !string.IsNullOrEmpty(id)
+            ? "id:" + id
+            : "h:" + headers[HeaderId.From] + "|" + headers[HeaderId.Date] + "|" + headers[HeaderId.Subject] + "|" + headers[HeaderId.To] + "|" + string.Join("|", headers.Where(h => h.Id == HeaderId.Received).Take(1).Select(h => h.Value));
+        return "mail.msg." + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(basis)).AsSpan(0, 16));
+    }
+
+    private static string Describe(MimeMessage message) =>
+        $"{Short(message.MessageId ?? "(no Message-ID)")} from {Short(message.From.Mailboxes.FirstOrDefault()?.Address ?? "(nobody)")}";
+
+    private static string Short(string? s)
+    {
+        s = (s ?? "").ReplaceLineEndings(" ");
+        return s.Length > 80 ? s[..80] + "…" : s;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? s;
+
+    /// <summary>Who gets the document how: fax recipients for the post office, contacts for serial letters by mail.</summary>
+    private sealed class Plan
+    {
+        public List<RecipientSpec> Fax { get; } = [];
+
+        public List<Contact> Mail { get; } = [];
+
+        public void AddContact(Contact contact)
+        {
+            if (contact.Email is { Length: > 0 } && MailboxAddress.TryParse(contact.Email, out _))
+            {
+                if (Mail.All(c => c.Id != contact.Id))
+                {
+                    Mail.Add(contact);
+                }
+            }
+            else if (contact.FaxNumber is not null)
+            {
+                Fax.Add(new RecipientSpec(ContactId: contact.Id));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 6301, Level = LogLevel.Warning, Message = "Mail-to-fax refused {Mail}: {Reason}")]
+    private partial void LogRefused(string mail, string reason);
+
+    [LoggerMessage(EventId = 6302, Level = LogLevel.Information, Message = "Mail-to-fax discarded {Mail} without reply: {Reason}")]
+    private partial void LogDiscarded(string mail, string reason);
+
+    [LoggerMessage(EventId = 6303, Level = LogLevel.Warning, Message = "Mail-to-fax from unknown or inactive sender {Address} ({Mail})")]
+    private partial void LogUnknownSender(string address, string mail);
+
+    [LoggerMessage(EventId = 6304, Level = LogLevel.Warning, Message = "Mail-to-fax from {Login}: missing or wrong PIN")]
+    private partial void LogBadPin(string login);
+
+    [LoggerMessage(EventId = 6305, Level = LogLevel.Information, Message = "Mail-to-fax from {Login}: {Faxes} fax job(s), {Mails} serial letter mail(s), {Group}")]
+    private partial void LogSubmitted(string login, int faxes, int mails, string group);
+
+    [LoggerMessage(EventId = 6306, Level = LogLevel.Information, Message = "Mail-to-fax from {Login} refused by the post office: {Reason}")]
+    private partial void LogRefusedByPostOffice(string login, string reason);
+
+    [LoggerMessage(EventId = 6307, Level = LogLevel.Error, Message = "Mail-to-fax crashed on {Mail}")]
+    private partial void LogCrashed(Exception e, string mail);
+}
