@@ -36,6 +36,7 @@ public sealed class ImageConversionTests : IDisposable
     [Theory]
     [InlineData("jpeg")]
     [InlineData("jpeggray")]
+    [InlineData("jpegcmyk")] // Adobe CMYK, stored inverted: a wrong /Decode would make the page mostly black
     public async Task Jpeg_converts_to_one_page(string device)
     {
         string jpg = MakeJpeg("photo.jpg", device, Ghostscript.NumberedPages(1));
@@ -45,6 +46,7 @@ public sealed class ImageConversionTests : IDisposable
         BilevelImage page = Assert.Single(pages);
         Assert.Equal((1728, 2292), (page.Width, page.Height));
         Assert.True(Ghostscript.HasBlack(page));
+        Assert.InRange(Tests.Raster.RasterTestPages.CountBlack(page) / (1728.0 * 2292), 0.001, 0.1); // black text on white
         Assert.Empty(Directory.GetFiles(_dir.Path, "faxpost-jpeg-*")); // the wrapper PDF is removed
     }
 
