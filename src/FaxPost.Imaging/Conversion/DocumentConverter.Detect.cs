@@ -18,8 +18,13 @@ public sealed partial class DocumentConverter
             return null;
         }
 
-        // PDF 1.7 §7.5.2 puts the header first; readers accept it within the first 1024 bytes.
-        if (head[..Math.Min(head.Length, 1024)].IndexOf("%PDF-"u8) >= 0)
+        string ext = Path.GetExtension(fileName ?? string.Empty).ToLowerInvariant();
+
+        // PDF 1.7 §7.5.2 puts the header first; readers accept it within the first 1024 bytes. Later than
+        // the first byte it counts only after binary junk or in a file called .pdf, so that a text which
+        // mentions "%PDF-" stays text.
+        int pdf = head[..Math.Min(head.Length, 1024)].IndexOf("%PDF-"u8);
+        if (pdf == 0 || (pdf > 0 && (ext == ".pdf" || !LooksLikeText(head[..pdf]))))
         {
             return DocumentKind.Pdf;
         }
@@ -50,16 +55,34 @@ public sealed partial class DocumentConverter
             return DocumentKind.Jpeg;
         }
 
-        string ext = Path.GetExtension(fileName ?? string.Empty).ToLowerInvariant();
         if (Array.IndexOf(BinaryExtensions, ext) >= 0)
         {
             return null;
+        }
+
+        // UTF-16 text with its byte order mark.
+        if ((head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) && head.Length % 2 == 0)
+        {
+            return LooksLikeText(PlainTextLayout.Decode(head)) ? DocumentKind.Text : null;
         }
 
         return LooksLikeText(head) ? DocumentKind.Text : null;
     }
 
     /// <summary>No NUL and no control characters other than tab, line ends and form feed (bytes that are not UTF-8 later print as ?).</summary>
+    internal static bool LooksLikeText(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < ' ' and not ('\t' or '\n' or '\r' or '\f') || c == '\x7F')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     internal static bool LooksLikeText(ReadOnlySpan<byte> head)
     {
         foreach (byte b in head)

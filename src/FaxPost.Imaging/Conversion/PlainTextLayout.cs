@@ -11,16 +11,34 @@ internal static class PlainTextLayout
 {
     public const int TabWidth = 8;
 
-    public static List<List<string>> Paginate(ReadOnlySpan<byte> utf8, int columns, int linesPerPage)
+    /// <summary>Decodes UTF-8, or UTF-16 when the text starts with its byte order mark (as Windows editors save "Unicode").</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return new UnicodeEncoding(false, false).GetString(bytes[2..]);
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return new UnicodeEncoding(true, false).GetString(bytes[2..]);
+        }
+
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            bytes = bytes[3..];
+        }
+
+        return new UTF8Encoding(false, false).GetString(bytes); // invalid sequences become U+FFFD, printed as '?'
+    }
+
+    public static List<List<string>> Paginate(ReadOnlySpan<byte> bytes, int columns, int linesPerPage) =>
+        Paginate(Decode(bytes), columns, linesPerPage);
+
+    public static List<List<string>> Paginate(string text, int columns, int linesPerPage)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(linesPerPage);
-        if (utf8.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            utf8 = utf8[3..];
-        }
-
-        string text = new UTF8Encoding(false, false).GetString(utf8); // invalid sequences become U+FFFD
         var pages = new List<List<string>>();
         var page = new List<string>();
         var line = new StringBuilder(columns);

@@ -19,6 +19,11 @@ public sealed class DetectTests
     [InlineData("PK\u0003\u0004\u0014\0", "letter.txt", null)]
     [InlineData("GIF89a\u0001\0", "a.gif", null)]
     [InlineData("", "a.txt", null)]
+    [InlineData("Notes on %PDF-1.4 headers\n", "notes.txt", DocumentKind.Text)]
+    [InlineData("\u0000\u0001junk%PDF-1.4\n", "mail-part", DocumentKind.Pdf)]
+    [InlineData("ab%PDF-1.4\n", "scan.pdf", DocumentKind.Pdf)]
+    [InlineData("\u00ff\u00feH\0i\0\n\0", "unicode.txt", DocumentKind.Text)]
+    [InlineData("\u00ff\u00feH\0\u0001\0", "unicode.txt", null)]
     public void Kind_comes_from_content(string head, string name, DocumentKind? expected)
     {
         byte[] bytes = System.Text.Encoding.Latin1.GetBytes(head);

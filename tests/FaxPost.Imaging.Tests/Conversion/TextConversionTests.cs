@@ -96,6 +96,16 @@ public sealed class TextConversionTests : IDisposable
     }
 
     [Fact]
+    public void Utf16_with_a_byte_order_mark_is_decoded()
+    {
+        byte[] le = [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Gr\u00fc\u00dfe\r\nzwei")];
+        byte[] be = [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes("Gr\u00fc\u00dfe\r\nzwei")];
+
+        Assert.Equal(["Gr\u00fc\u00dfe", "zwei"], PlainTextLayout.Paginate(le, 80, 60).Single());
+        Assert.Equal(["Gr\u00fc\u00dfe", "zwei"], PlainTextLayout.Paginate(be, 80, 60).Single());
+    }
+
+    [Fact]
     public void Invalid_utf8_becomes_question_marks()
     {
         List<List<string>> pages = PlainTextLayout.Paginate([(byte)'a', 0xC3, (byte)'b', 0xFF], 80, 60);
