@@ -5,12 +5,13 @@
  * own, so the framing is here: T.38 section 9.1, redundancy only). Sends a TIFF or receives into one,
  * then prints one machine-readable line with spandsp's phase E result and statistics:
  *
- *   PHASE_E ok=1 code=0 text="OK" pages_tx=1 pages_rx=0 bit_rate=14400 ecm=1 encoding=3 bad_rows=0 remote_ident="..."
+ *   PHASE_E ok=1 code=0 text="OK" pages_tx=1 pages_rx=0 bit_rate=14400 ecm=1 encoding=3 bad_rows=0
+ *           remote_ident="..." remote_sub="..." remote_sid="..." datagrams_tx=N datagrams_rx=N
  *
  * Exit status: 0 on success, 1 on a failed call, 2 on a timeout, 3 on bad usage or setup.
  *
  * usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm]
- *        [--modems 1|2|4|7] [--version N] [--redundancy N] [--max-datagram N] [--ident S]
+ *        [--modems 1|2|4|7] [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S]
  *        [--calling|--answering] [--timeout SECONDS] [--verbose]
  */
 #define _GNU_SOURCE
@@ -209,10 +210,14 @@ static void print_result(t30_state_t *t30, int timed_out)
 {
     t30_stats_t stats;
     const char *ident;
+    const char *sub;
+    const char *sid;
 
     t30_get_transfer_statistics(t30, &stats);
     ident = t30_get_rx_ident(t30);
-    printf("PHASE_E ok=%d code=%d text=\"%s\" pages_tx=%d pages_rx=%d bit_rate=%d ecm=%d encoding=%d bad_rows=%d remote_ident=\"%s\" datagrams_tx=%ld datagrams_rx=%ld\n",
+    sub = t30_get_rx_sub_address(t30);
+    sid = t30_get_rx_sender_ident(t30);
+    printf("PHASE_E ok=%d code=%d text=\"%s\" pages_tx=%d pages_rx=%d bit_rate=%d ecm=%d encoding=%d bad_rows=%d remote_ident=\"%s\" remote_sub=\"%s\" remote_sid=\"%s\" datagrams_tx=%ld datagrams_rx=%ld\n",
            !timed_out  &&  g.code == T30_ERR_OK,
            timed_out ? -1 : g.code,
            timed_out ? "timeout" : t30_completion_code_to_str(g.code),
@@ -223,6 +228,8 @@ static void print_result(t30_state_t *t30, int timed_out)
            stats.encoding,
            stats.bad_rows,
            ident ? ident : "",
+           sub ? sub : "",
+           sid ? sid : "",
            g.udptl.datagrams_tx,
            g.udptl.datagrams_rx);
     fflush(stdout);
@@ -239,7 +246,7 @@ static int64_t now_us(void)
 static void usage(void)
 {
     fprintf(stderr, "usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm] [--modems 1|2|4|7]\n"
-                    "       [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--calling|--answering]\n"
+                    "       [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S] [--calling|--answering]\n"
                     "       [--timeout SECONDS] [--verbose]\n");
     exit(3);
 }
@@ -252,6 +259,8 @@ int main(int argc, char *argv[])
     const char *remote = NULL;
     const char *file = NULL;
     const char *ident = NULL;
+    const char *sub = NULL;
+    const char *sid = NULL;
     int ecm = 1;
     int modems = T30_SUPPORT_V27TER | T30_SUPPORT_V29 | T30_SUPPORT_V17;
     int version = 0;
@@ -302,6 +311,10 @@ int main(int argc, char *argv[])
             g.udptl.max_datagram = atoi(ARG);
         else if (strcmp(argv[i], "--ident") == 0)
             ident = ARG;
+        else if (strcmp(argv[i], "--sub") == 0)
+            sub = ARG;
+        else if (strcmp(argv[i], "--sid") == 0)
+            sid = ARG;
         else if (strcmp(argv[i], "--calling") == 0)
             calling = 1;
         else if (strcmp(argv[i], "--answering") == 0)
@@ -362,6 +375,12 @@ int main(int argc, char *argv[])
     t38_set_max_datagram_size(core, g.udptl.max_datagram);
     t30 = t38_terminal_get_t30_state(g.t38);
     t30_set_tx_ident(t30, ident ? ident : (sending ? "+1 555 0100" : "+1 555 0199"));
+    if (sub)
+        t30_set_tx_sub_address(t30, sub);
+    if (sid)
+        t30_set_tx_sender_ident(t30, sid);
+    /* Offer SUB and SID/PWD in the DIS, so both can be exercised. */
+    t30_set_supported_t30_features(t30, T30_SUPPORT_IDENTIFICATION | T30_SUPPORT_SUB_ADDRESSING);
     t30_set_ecm_capability(t30, ecm);
     t30_set_supported_modems(t30, modems);
     t30_set_supported_compressions(t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION | (ecm ? T30_SUPPORT_T6_COMPRESSION : 0));

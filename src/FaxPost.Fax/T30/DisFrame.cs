@@ -49,6 +49,9 @@ public sealed class DisFrame
             MaxWidth = caps.MaxWidth,
             MaxLength = caps.MaxLength,
             MinScanLineTimeMs = caps.MinScanLineTimeMs,
+            // We take SUB and SID/PWD (for routing and checks by the host).
+            Subaddressing = true,
+            Password = true,
         };
     }
 

@@ -115,7 +115,14 @@ public sealed partial class T30Session
             case T30FrameType.Tsi:
                 _remoteIdent = T30Identity.Decode(frame.Fif);
                 return;
-            case T30FrameType.Sub or T30FrameType.Sid or T30FrameType.Pwd or T30FrameType.Nss:
+            case T30FrameType.Sub:
+                _remoteSub = T30Identity.Decode(frame.Fif);
+                return;
+            case T30FrameType.Sid or T30FrameType.Pwd:
+                _remoteSid = T30Identity.Decode(frame.Fif);
+                return;
+            case T30FrameType.Nss:
+                _remoteNonStandard = frame.Fif.ToArray();
                 return;
             case T30FrameType.Dtc:
                 Finish(T30Completion.UnexpectedFrame, "polling (DTC) is not offered", sendDcn: true);

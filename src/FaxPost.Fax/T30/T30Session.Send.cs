@@ -47,6 +47,9 @@ public sealed partial class T30Session
             case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Csi:
                 _remoteIdent = T30Identity.Decode(frame.Fif);
                 break;
+            case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Nsf:
+                _remoteNonStandard = frame.Fif.ToArray();
+                break;
             case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Dis:
                 // A repeated DIS while training means our DCS was not heard: start phase B over.
                 OnDis(frame);
@@ -110,15 +113,35 @@ public sealed partial class T30Session
     /// <summary>T.30 §5.3.2: TSI and DCS at V.21, then TCF (zeros) at the commanded rate.</summary>
     private void SendDcsAndTcf()
     {
-        var tsi = new byte[T30Identity.Length];
-        T30Identity.TryEncode(_options.LocalIdent, tsi);
-        Send((T30FrameType.Tsi, tsi), (T30FrameType.Dcs, _dcs!.Bits.ToArray()));
+        // T.30 §5.3.6.2: optional identification frames go before the DCS, which says which were sent.
+        var frames = new List<(T30FrameType, byte[])> { (T30FrameType.Tsi, Identity(_options.LocalIdent)) };
+        _dcs!.SubaddressFollows = _options.SubAddress.Length > 0 && _remoteDis!.Subaddressing;
+        _dcs.SenderIdFollows = _options.SenderId.Length > 0 && _remoteDis!.Password;
+        if (_dcs.SubaddressFollows)
+        {
+            frames.Add((T30FrameType.Sub, Identity(_options.SubAddress)));
+        }
+
+        if (_dcs.SenderIdFollows)
+        {
+            frames.Add((T30FrameType.Sid, Identity(_options.SenderId)));
+        }
+
+        frames.Add((T30FrameType.Dcs, _dcs.Bits.ToArray()));
+        Send([.. frames]);
         var tcf = new byte[(int)(_dcs.Rate.BitRate / 8 * _options.TcfLength.TotalSeconds)];
         Emit(new T30Action { Kind = T30ActionKind.SendImage, Data = tcf, Rate = _dcs.Rate });
         Listen(T30Listen.ControlFrames);
         State = T30State.WaitTrainingResponse;
         _commandTries++;
         _awaitSendComplete = true;
+    }
+
+    private static byte[] Identity(string text)
+    {
+        var field = new byte[T30Identity.Length];
+        T30Identity.TryEncode(text, field);
+        return field;
     }
 
     private void RequestOrResendPage()

@@ -16,15 +16,18 @@ public sealed partial class T30Session
     private TimeSpan _now;
     private DcsFrame? _dcs;
     private string _remoteIdent = "";
+    private string _remoteSub = "";
+    private string _remoteSid = "";
+    private byte[] _remoteNonStandard = [];
     private int _pagesReceived;
 
     public T30Session(T30SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Span<byte> probe = stackalloc byte[T30Identity.Length];
-        if (!T30Identity.TryEncode(options.LocalIdent, probe))
+        if (!T30Identity.TryEncode(options.LocalIdent, probe) || !T30Identity.TryEncode(options.SubAddress, probe) || !T30Identity.TryEncode(options.SenderId, probe))
         {
-            throw new ArgumentException("LocalIdent: up to 20 digits, '+' or spaces", nameof(options));
+            throw new ArgumentException("LocalIdent, SubAddress, SenderId: up to 20 digits, '+', '#', '*' or spaces", nameof(options));
         }
 
         _options = options;
@@ -113,6 +116,15 @@ public sealed partial class T30Session
             case T30InputKind.SendComplete:
                 OnSendComplete();
                 break;
+            case T30InputKind.SignalDetected:
+                // T.30 §5.4.3: a command is repeated only when nothing comes back; while the far end
+                // is talking (its frames take seconds at 300 bit/s) the response timer starts over.
+                if (_deadlines[(int)T30Timer.T4] is not null)
+                {
+                    Arm(T30Timer.T4);
+                }
+
+                break;
             case T30InputKind.BadFrame:
                 OnBadFrame();
                 break;
@@ -194,7 +206,12 @@ public sealed partial class T30Session
 
         DisarmAll();
         State = T30State.Complete;
-        Result = new T30Result(completion, detail, _pagesReceived, _remoteIdent, _dcs, _pagesSent);
+        Result = new T30Result(completion, detail, _pagesReceived, _remoteIdent, _dcs, _pagesSent)
+        {
+            RemoteSubAddress = _remoteSub,
+            RemoteSenderId = _remoteSid,
+            RemoteNonStandard = _remoteNonStandard,
+        };
         Emit(new T30Action { Kind = T30ActionKind.CallComplete });
     }
 }

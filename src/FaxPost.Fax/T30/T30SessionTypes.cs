@@ -38,6 +38,12 @@ public sealed record T30SessionOptions
     /// <summary>Our CSI/TSI (digits, '+', space; up to 20).</summary>
     public string LocalIdent { get; init; } = "";
 
+    /// <summary>Sending: SUB to send when the far end offers sub-addressing (DIS bit 49); empty for none.</summary>
+    public string SubAddress { get; init; } = "";
+
+    /// <summary>Sending: SID (sender identification / password) to send when the far end offers it (DIS bit 50); empty for none.</summary>
+    public string SenderId { get; init; } = "";
+
     public TimeSpan T1 { get; init; } = TimeSpan.FromSeconds(35);
 
     public TimeSpan T2 { get; init; } = TimeSpan.FromSeconds(6);
@@ -123,6 +129,8 @@ public enum T30InputKind : byte
     PageCoded,
     /// <summary>Sending: the transport has sent everything handed to it so far.</summary>
     SendComplete,
+    /// <summary>The far end is sending V.21 (preamble or frame octets): a running T4 waits for it to finish.</summary>
+    SignalDetected,
 }
 
 /// <summary>One input; data is borrowed until <see cref="T30Session.Step"/> returns.</summary>
@@ -143,6 +151,8 @@ public readonly record struct T30Input(T30InputKind Kind, ReadOnlyMemory<byte> D
     public static T30Input Quality(bool acceptable) => new(T30InputKind.PageQuality, default, acceptable);
 
     public static T30Input SendComplete => new(T30InputKind.SendComplete);
+
+    public static T30Input Signal => new(T30InputKind.SignalDetected);
 
     /// <summary>The next page's coded data; <paramref name="morePages"/> false for the last page.</summary>
     public static T30Input Page(ReadOnlyMemory<byte> coded, bool morePages) => new(T30InputKind.PageCoded, coded, morePages);
@@ -239,5 +249,14 @@ public enum T30Completion : byte
 
 public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs, int PagesSent = 0)
 {
+    /// <summary>SUB from the far end (T.30 §5.3.6.2.7), for routing by sub-address.</summary>
+    public string RemoteSubAddress { get; init; } = "";
+
+    /// <summary>SID or PWD from the far end (T.30 §5.3.6.2.8–9). A secret: never log it.</summary>
+    public string RemoteSenderId { get; init; } = "";
+
+    /// <summary>The FIF of the far end's NSF or NSS (T.35 country code, vendor, then anything), passed through.</summary>
+    public byte[] RemoteNonStandard { get; init; } = [];
+
     public bool Success => Completion == T30Completion.Ok;
 }

@@ -37,6 +37,11 @@ public sealed class T38Terminal
             // Indicators only announce what follows; a new signal ends any half-built frame.
             _hdlcLength = 0;
             _hdlcOverflow = false;
+            if (packet.Indicator == T38Indicator.V21Preamble)
+            {
+                inputs.Add(T30Input.Signal);
+            }
+
             return IfpError.None;
         }
 
@@ -48,6 +53,11 @@ public sealed class T38Terminal
             {
                 case IfpFieldType.HdlcData:
                     AppendHdlc(field.Data);
+                    if (!image && !field.Data.IsEmpty)
+                    {
+                        inputs.Add(T30Input.Signal);
+                    }
+
                     break;
                 case IfpFieldType.HdlcFcsOk or IfpFieldType.HdlcFcsOkSigEnd:
                     AppendHdlc(field.Data);

@@ -16,7 +16,7 @@ public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposab
         var page = SpandspHarness.MakeTestPage(_dir);
         using var line = new T38LineLoop(new T30SessionOptions { LocalIdent = "+49 30 1234567" }, version);
         var spandspPort = SpandspHarness.FreeUdpPort();
-        var sender = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{line.Port}", "--file", page, "--version", $"{version}", "--timeout", "70", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromSeconds(80));
+        var sender = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{line.Port}", "--file", page, "--version", $"{version}", "--sub", "4711", "--sid", "0815", "--timeout", "70", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromSeconds(80));
         await line.RunAsync(spandspPort, TimeSpan.FromSeconds(75));
         var tx = await sender;
         foreach (var a in line.Log.Where(a => a.Kind is not T30ActionKind.PageData))
@@ -25,6 +25,7 @@ public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposab
         }
 
         output.WriteLine(tx.Output);
+        Assert.Empty(line.Rejected);
         Assert.True(tx.Ok, tx.Output);
         Assert.Equal("+49 30 1234567", tx["remote_ident"]);
         var result = line.Session.Result;
@@ -32,6 +33,8 @@ public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposab
         Assert.True(result.Success, $"{result.Completion}: {result.Detail}");
         Assert.Equal(1, result.PagesReceived);
         Assert.Equal("+1 555 0100", result.RemoteIdent);
+        Assert.Equal("4711", result.RemoteSubAddress);
+        Assert.Equal("0815", result.RemoteSenderId);
         Assert.Equal(0, line.IfpErrors);
         var received = Assert.Single(line.Pages);
         Assert.True(received.Accepted);

@@ -27,7 +27,7 @@ public sealed class T30SendInteropTests(ITestOutputHelper output) : IDisposable
         }
 
         var caps = new T30Capabilities { Ecm = ecm, T6 = ecm, TwoDimensional = false };
-        using var line = new T38LineLoop(new T30SessionOptions { Direction = T30Direction.Send, LocalIdent = "+49 30 1234567", Capabilities = caps }, version)
+        using var line = new T38LineLoop(new T30SessionOptions { Direction = T30Direction.Send, LocalIdent = "+49 30 1234567", SubAddress = "99", SenderId = "555", Capabilities = caps }, version)
         {
             PageSource = (n, mode) =>
             {
@@ -54,6 +54,8 @@ public sealed class T30SendInteropTests(ITestOutputHelper output) : IDisposable
         Assert.True(rx.Ok, rx.Output);
         Assert.Equal("1", rx["pages_rx"]);
         Assert.Equal("+49 30 1234567", rx["remote_ident"]);
+        Assert.Equal("99", rx["remote_sub"]);
+        Assert.Equal("555", rx["remote_sid"]);
         Assert.Equal(ecm ? "1" : "0", rx["ecm"]);
         var (same, diff) = SpandspHarness.Tool("tiffcmp", ["-t", page, received], "libtiff-tools");
         Assert.True(same == 0, $"tiffcmp: {diff}");

@@ -41,6 +41,9 @@ internal sealed class T38LineLoop : IDisposable
 
     public int IfpErrors { get; private set; }
 
+    /// <summary>Frames from the far end that did not parse, with the reason.</summary>
+    public List<string> Rejected { get; } = [];
+
     /// <summary>Sending: coded data for page n in the commanded mode, and whether more pages follow.</summary>
     public Func<int, DcsFrame, (byte[] Coded, bool More)>? PageSource { get; init; }
 
@@ -81,6 +84,11 @@ internal sealed class T38LineLoop : IDisposable
 
             foreach (var input in _inputs.ToArray())
             {
+                if (input.Kind == T30InputKind.Frame && !T30Frame.TryParse(input.Data.Span, out _, out var frameError))
+                {
+                    Rejected.Add($"{frameError}: {Convert.ToHexString(input.Data.Span)}");
+                }
+
                 await Feed(input);
             }
         }

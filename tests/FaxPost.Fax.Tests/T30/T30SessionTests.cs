@@ -101,6 +101,17 @@ public sealed class T30SessionTests
     }
 
     [Fact]
+    public void Dis_is_not_repeated_while_the_far_end_is_talking()
+    {
+        Step(T30Input.Start);
+        Step(T30Input.Signal, 2500);
+        Assert.Empty(Sent(Step(T30Input.Tick, 1000))); // 3.5 s: T4 started over at 2.5 s
+        Step(T30Input.Signal, 1000);
+        Assert.Empty(Sent(Step(T30Input.Tick, 2500)));
+        Assert.Equal([T30FrameType.Csi, T30FrameType.Dis], Sent(Step(T30Input.Tick, 600)));
+    }
+
+    [Fact]
     public void Non_ecm_call_with_two_pages()
     {
         Step(T30Input.Start);
