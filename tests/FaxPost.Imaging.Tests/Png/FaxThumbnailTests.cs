@@ -41,6 +41,23 @@ public sealed class FaxThumbnailTests
     }
 
     [Fact]
+    public void First_page_of_a_g4_fax_tiff_becomes_a_preview_png()
+    {
+        using var dir = new TempDir();
+        BilevelImage first = TestPages.Create(1728, 1100, seed: 91, 204, 98);
+        string a = FaxStrips.MakeFaxTiff(dir, first, "g4", lsbFirst: true, name: "a");
+        string b = FaxStrips.MakeFaxTiff(dir, TestPages.Create(1728, 50, seed: 92), "g4", lsbFirst: false, name: "b");
+        ExternalTool.Run("tiffcp", a, b, dir.File("fax.tif"));
+
+        byte[] png = FaxThumbnail.RenderPng(Imaging.Tiff.TiffDocument.Read(File.ReadAllBytes(dir.File("fax.tif"))), 300);
+
+        GrayImage decoded = Netpbm.ReadGray(PngEncoderTests.Decode(png, out _));
+        Assert.Equal(300, decoded.Width);
+        Assert.Equal(398, decoded.Height); // 1100 rows at 98 lpi = 11.22 in high, 1728 px at 204 dpi = 8.47 in wide: 300 x 11.22 / 8.47
+        Assert.Equal(FaxThumbnail.Render(first, 300).Pixels, decoded.Pixels);
+    }
+
+    [Fact]
     public void Grey_pages_average_the_same_way()
     {
         var page = new GrayImage(400, 400, 100, 100);
