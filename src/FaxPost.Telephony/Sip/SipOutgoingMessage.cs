@@ -66,16 +66,32 @@ public sealed class SipOutgoingMessage
     /// Call-ID and CSeq copied; To copied with <paramref name="toTag"/> added when it has none;
     /// Record-Route copied for dialog-creating responses (101–299, §12.1.1).
     /// </summary>
-    public static SipOutgoingMessage ResponseTo(SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null)
+    /// <param name="receivedFrom">
+    /// Source address and port of the request: the top Via then gets received/rport (RFC 3261
+    /// §18.2.1, RFC 3581 §4) so the response finds its way back through NAT.
+    /// </param>
+    public static SipOutgoingMessage ResponseTo(
+        SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null, (string Address, int Port)? receivedFrom = null)
     {
         var response = Response(statusCode, reasonPhrase);
         var copyRecordRoute = statusCode is > 100 and < 300;
+        var firstVia = true;
         for (var i = 0; i < request.HeaderCount; i++)
         {
             var kind = request.HeaderKind(i);
             switch (kind)
             {
+                case SipHeaderKind.Via when firstVia && receivedFrom is { } source:
+                    // Rewrite only the topmost via-parm; further values in the same field stay as received.
+                    var values = SipTextReader.SplitList(request.HeaderValue(i));
+                    values[0] = SipVia.Parse(values[0]).WithReceivedFrom(source.Address, source.Port).ToString();
+                    response.Add(kind, string.Join(", ", values));
+                    firstVia = false;
+                    break;
                 case SipHeaderKind.Via:
+                    firstVia = false;
+                    response.Add(kind, request.HeaderValue(i));
+                    break;
                 case SipHeaderKind.From:
                 case SipHeaderKind.CallId:
                 case SipHeaderKind.CSeq:
@@ -97,6 +113,33 @@ public sealed class SipOutgoingMessage
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// CANCEL for a pending INVITE we sent (RFC 3261 §9.1): same Request-URI, Call-ID, From, To,
+    /// Route and top Via (so it matches the INVITE's server transaction), CSeq number with CANCEL.
+    /// </summary>
+    public static SipOutgoingMessage CancelFor(SipOutgoingMessage invite)
+    {
+        if (invite.Method != SipMethods.Invite)
+        {
+            throw new ArgumentException("Only an INVITE can be cancelled.", nameof(invite));
+        }
+
+        var cancel = Request(SipMethods.Cancel, invite.RequestUri!);
+        cancel.Add(SipHeaderKind.Via, SipTextReader.SplitList(invite.Get(SipHeaderKind.Via) ?? string.Empty)[0]);
+        foreach (var route in invite.GetAll(SipHeaderKind.Route))
+        {
+            cancel.Add(SipHeaderKind.Route, route);
+        }
+
+        cancel.Add(SipHeaderKind.MaxForwards, "70");
+        cancel.Add(SipHeaderKind.From, invite.Get(SipHeaderKind.From) ?? string.Empty);
+        cancel.Add(SipHeaderKind.To, invite.Get(SipHeaderKind.To) ?? string.Empty);
+        cancel.Add(SipHeaderKind.CallId, invite.Get(SipHeaderKind.CallId) ?? string.Empty);
+        var number = SipCSeq.TryParse(invite.Get(SipHeaderKind.CSeq), out var cseq) ? cseq.Number : 1u;
+        cancel.Add(SipHeaderKind.CSeq, $"{number} CANCEL");
+        return cancel;
     }
 
     /// <summary>Appends a header; values must not contain CR or LF (no header injection).</summary>

@@ -36,6 +36,44 @@ public sealed class SipVia
     /// <summary>RFC 3581 §4: the port the server saw the request come from, when filled in.</summary>
     public int? RPort => int.TryParse(Parameters["rport"], System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : null;
 
+    /// <summary>
+    /// What a server does to the top Via of a request it received (RFC 3261 §18.2.1, RFC 3581 §4):
+    /// received= when the source address differs from sent-by, and rport= filled with the source
+    /// port when the client asked for it.
+    /// </summary>
+    public SipVia WithReceivedFrom(string sourceAddress, int sourcePort)
+    {
+        var parameters = new SipParameters();
+        foreach (var (name, value) in Parameters)
+        {
+            parameters.Set(name, value);
+        }
+
+        var hostAddress = Host.Trim('[', ']');
+        if (HasRPort || !string.Equals(hostAddress, sourceAddress, StringComparison.OrdinalIgnoreCase))
+        {
+            parameters.Set("received", sourceAddress.Contains(':', StringComparison.Ordinal) ? $"[{sourceAddress}]" : sourceAddress);
+        }
+
+        if (HasRPort)
+        {
+            parameters.Set("rport", sourcePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return new SipVia(Transport, Host, Port, parameters);
+    }
+
+    /// <summary>
+    /// Where a response to this Via goes over UDP (RFC 3261 §18.2.2, RFC 3581 §4): the received
+    /// address if present else sent-by, and the rport value if present else the sent-by port or 5060.
+    /// </summary>
+    public (string Host, int Port) ResponseDestination(int defaultPort = 5060)
+    {
+        var host = Received is { Length: > 0 } received ? received.Trim('[', ']') : Host.Trim('[', ']');
+        var port = RPort ?? Port ?? (Transport == "TLS" ? 5061 : defaultPort);
+        return (host, port);
+    }
+
     public static SipVia Parse(ReadOnlySpan<char> text) =>
         TryParse(text, out var via) ? via : throw new SipFormatException(SipParseErrorReason.BadHeaderValue, $"Not a valid Via: '{text}'");
 

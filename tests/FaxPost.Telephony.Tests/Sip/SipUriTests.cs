@@ -110,6 +110,20 @@ public sealed class SipUriTests
         Assert.StartsWith("z9hG4bK", via.Branch, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1", "192.0.2.1", 5070, null, null, "192.0.2.1", 5060)]
+    [InlineData("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1", "203.0.113.5", 5070, "203.0.113.5", null, "203.0.113.5", 5060)]
+    [InlineData("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;rport", "192.0.2.1", 5070, "192.0.2.1", 5070, "192.0.2.1", 5070)]
+    [InlineData("SIP/2.0/UDP pc.example.com;branch=z9hG4bK1;rport", "2001:db8::1", 6000, "[2001:db8::1]", 6000, "2001:db8::1", 6000)]
+    public void Received_and_rport(string text, string source, int sourcePort, string? received, int? rport, string host, int port)
+    {
+        var via = SipVia.Parse(text).WithReceivedFrom(source, sourcePort);
+        Assert.Equal(received, via.Received);
+        Assert.Equal(rport, via.RPort);
+        Assert.Equal((host, port), via.ResponseDestination());
+        Assert.Equal(via.ToString(), SipVia.Parse(via.ToString()).ToString());
+    }
+
     [Fact]
     public void Via_to_string_parses_back()
     {

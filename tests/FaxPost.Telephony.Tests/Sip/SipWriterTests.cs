@@ -72,6 +72,41 @@ public sealed class SipWriterTests
     }
 
     [Fact]
+    public void Response_marks_the_top_via_with_received_and_rport()
+    {
+        var request = (SipRequest)SipMessageParser.ParseDatagram(SipTestMessages.Invite()).Message!;
+        var response = SipMessageParser.ParseDatagram(
+            SipOutgoingMessage.ResponseTo(request, 100, receivedFrom: ("203.0.113.9", 40123)).ToArray()).Message!;
+        var via = Assert.Single(response.Vias);
+        Assert.Equal("203.0.113.9", via.Received);
+        Assert.Equal(40123, via.RPort);
+        Assert.Equal("z9hG4bK776asdhds", via.Branch);
+        Assert.Equal(("203.0.113.9", 40123), via.ResponseDestination());
+    }
+
+    [Fact]
+    public void Cancel_matches_the_invite_it_cancels()
+    {
+        var invite = SipOutgoingMessage.Request(SipMethods.Invite, "sip:+49301@gw.example.net")
+            .Add(SipHeaderKind.Via, "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKinv;rport")
+            .Add(SipHeaderKind.Route, "<sip:p1.example.net;lr>")
+            .Add(SipHeaderKind.From, "<sip:fax@example.net>;tag=a")
+            .Add(SipHeaderKind.To, "<sip:+49301@gw.example.net>")
+            .Add(SipHeaderKind.CallId, "cx")
+            .Add(SipHeaderKind.CSeq, "4 INVITE");
+        var cancel = (SipRequest)SipMessageParser.ParseDatagram(SipOutgoingMessage.CancelFor(invite).ToArray()).Message!;
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.Equal(new SipCSeq(4, "CANCEL"), cancel.CSeq);
+        Assert.Equal("sip:+49301@gw.example.net", cancel.RequestUri.ToString());
+        Assert.True(cancel.TryValidate(out _));
+        var parsedInvite = (SipRequest)SipMessageParser.ParseDatagram(invite.ToArray()).Message!;
+        Assert.True(FaxPost.Telephony.Sip.Transactions.SipTransactionKey.TryForRequest(parsedInvite, out var inviteKey));
+        Assert.True(FaxPost.Telephony.Sip.Transactions.SipTransactionKey.TryForRequest(cancel, out var cancelKey));
+        Assert.NotEqual(inviteKey, cancelKey);
+        Assert.Equal(inviteKey, cancelKey.CancelledInvite);
+    }
+
+    [Fact]
     public void Header_injection_is_refused()
     {
         var message = SipOutgoingMessage.Request(SipMethods.Options, "sip:a@example.com");

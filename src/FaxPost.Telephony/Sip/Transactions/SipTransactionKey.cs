@@ -23,6 +23,9 @@ public readonly record struct SipTransactionKey(string Branch, string SentBy, st
         return true;
     }
 
+    /// <summary>The INVITE server transaction a received CANCEL targets (RFC 3261 §9.2): same branch and sent-by, method INVITE.</summary>
+    public SipTransactionKey CancelledInvite => this with { Method = SipMethods.Invite };
+
     /// <summary>Key of the client transaction a received response belongs to (branch + CSeq method).</summary>
     public static bool TryForResponse(SipResponse response, out SipTransactionKey key)
     {
