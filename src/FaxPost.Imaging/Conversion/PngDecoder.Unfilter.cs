@@ -133,30 +133,30 @@ internal static partial class PngDecoder
             switch (h.ColorType)
             {
                 case 0:
-                {
-                    int v = Sample(line, x, depth);
-                    ushort g = Scale(v, depth);
-                    rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
-                    rgba[o + 3] = key is not null && key[0] == v ? (ushort)0 : (ushort)0xFFFF;
-                    break;
-                }
+                    {
+                        int v = Sample(line, x, depth);
+                        ushort g = Scale(v, depth);
+                        rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
+                        rgba[o + 3] = key is not null && key[0] == v ? (ushort)0 : (ushort)0xFFFF;
+                        break;
+                    }
 
                 case 3:
-                {
-                    int index = Sample(line, x, depth);
-                    palette!.AsSpan(index * 4, 4).CopyTo(rgba.Slice(o, 4)); // entries past PLTE read as opaque black
-                    break;
-                }
+                    {
+                        int index = Sample(line, x, depth);
+                        palette!.AsSpan(index * 4, 4).CopyTo(rgba.Slice(o, 4)); // entries past PLTE read as opaque black
+                        break;
+                    }
 
                 case 2:
-                {
-                    int r = Sample(line, x * 3, depth), g = Sample(line, (x * 3) + 1, depth), b = Sample(line, (x * 3) + 2, depth);
-                    rgba[o] = Scale(r, depth);
-                    rgba[o + 1] = Scale(g, depth);
-                    rgba[o + 2] = Scale(b, depth);
-                    rgba[o + 3] = key is not null && key[0] == r && key[1] == g && key[2] == b ? (ushort)0 : (ushort)0xFFFF;
-                    break;
-                }
+                    {
+                        int r = Sample(line, x * 3, depth), g = Sample(line, (x * 3) + 1, depth), b = Sample(line, (x * 3) + 2, depth);
+                        rgba[o] = Scale(r, depth);
+                        rgba[o + 1] = Scale(g, depth);
+                        rgba[o + 2] = Scale(b, depth);
+                        rgba[o + 3] = key is not null && key[0] == r && key[1] == g && key[2] == b ? (ushort)0 : (ushort)0xFFFF;
+                        break;
+                    }
 
                 case 4:
                     rgba[o] = rgba[o + 1] = rgba[o + 2] = Scale(Sample(line, x * 2, depth), depth);
