@@ -25,8 +25,10 @@ public sealed record ConversionOptions
 
     public PaperSize Paper { get; init; } = PaperSize.A4;
 
+    /// <summary>Most pages of one conversion, all documents together.</summary>
     public int MaxPages { get; init; } = 200;
 
+    /// <summary>Time limit for rendering one document (one Ghostscript run); the process is killed when it passes.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 
     public long MaxInputBytes { get; init; } = 50L * 1024 * 1024;

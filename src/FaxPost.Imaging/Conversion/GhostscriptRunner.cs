@@ -121,7 +121,9 @@ internal sealed class GhostscriptRunner
             _limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
             _limit.CancelAfter(job.Timeout);
             RasterResolution r = job.Resolution.ToRaster();
-            _reader = new PbmReader(r.XDpi, r.YDpi);
+            // With -dFIXEDMEDIA a page is the paper (Legal superfine: 1734 x 5474); a document that changes
+            // its device resolution to make huge pages is stopped here instead of allocating them.
+            _reader = new PbmReader(r.XDpi, r.YDpi, maxWidth: 4096, maxHeight: 8192);
             _stderr = ReadBoundedAsync(process.StandardError, _limit.Token);
             _stdin = job.Stdin is null ? Task.CompletedTask : WriteStdinAsync(process, job.Stdin, _limit.Token);
         }
