@@ -1,3 +1,5 @@
+using FaxPost.Imaging.Codecs;
+using FaxPost.Imaging.Pdf;
 using FaxPost.Imaging.Png;
 using FaxPost.Imaging.Tiff;
 
@@ -13,10 +15,10 @@ public interface IFaxPageRenderer
     byte[]? FirstPagePng(string tiffPath, int width);
 }
 
-/// <summary>The renderer on FaxPost.Imaging's TIFF reader and thumbnails.</summary>
+/// <summary>The renderer on FaxPost.Imaging: the fax PDF writer (CCITT data passed through) and fax thumbnails.</summary>
 public sealed class FaxPageRenderer : IFaxPageRenderer
 {
-    public byte[] ToPdf(string tiffPath) => FaxPdf.FromTiff(TiffDocument.Read(File.ReadAllBytes(tiffPath)));
+    public byte[] ToPdf(string tiffPath) => FaxPdfWriter.FromTiff(File.ReadAllBytes(tiffPath));
 
     public byte[]? FirstPagePng(string tiffPath, int width)
     {
@@ -24,9 +26,9 @@ public sealed class FaxPageRenderer : IFaxPageRenderer
         {
             return FaxThumbnail.RenderPng(TiffDocument.Read(File.ReadAllBytes(tiffPath)), width);
         }
-        catch (Exception e) when (e is TiffFormatException or NotSupportedException or ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is TiffFormatException or FaxCodecException or NotSupportedException or ArgumentException or InvalidOperationException or IOException)
         {
-            // No preview is better than no mail (e.g. a compression the reader does not decode yet).
+            // No preview is better than no mail.
             return null;
         }
     }
