@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 
 namespace FaxPost.Telephony.Sip;
 
@@ -200,10 +198,6 @@ public abstract partial class SipMessage
 
         return SipChars.TryParseDigits(value, uint.MaxValue, out var n) ? n : uint.MaxValue;
     }
-
-    private protected static string Decode(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
-
-    private protected static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Session-Expires value (RFC 4028 §4): seconds and who refreshes ("uac", "uas" or null).</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using FaxPost.Telephony.Sdp;
+using FaxPost.Telephony.Tests.Sip;
 
 namespace FaxPost.Telephony.Tests.Sdp;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace FaxPost.Telephony.Tests;
+namespace FaxPost.Telephony.Tests.Sip;
 
 /// <summary>Small deterministic mutations for fuzz-style tests.</summary>
 internal static class Fuzz
