@@ -12,11 +12,13 @@ using FaxPost.Core.Rights;
 using FaxPost.Core.Routing;
 using FaxPost.Core.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FaxPost.Core;
 
 /// <summary>Registers the post office's services. The host adds the store (IPostOfficeStore,
-/// IDocumentStore), the lines (IFaxLine), the document factory and any observers.</summary>
+/// IDocumentStore), the lines (IFaxLine) and any observers; the document factory defaults to
+/// the Ghostscript + own-codec one.</summary>
 public static class PostOfficeServices
 {
     public static IServiceCollection AddPostOffice(this IServiceCollection services, FaxPostOptions options)
@@ -39,6 +41,7 @@ public static class PostOfficeServices
         services.AddSingleton<FaxScheduler>();
         services.AddSingleton<ConversionWorker>();
         services.AddSingleton<JobService>();
+        services.TryAddSingleton<IFaxDocumentFactory>(_ => new ImagingFaxDocumentFactory(new Imaging.Conversion.ConverterSettings { TempDirectory = Path.Combine(options.DataDirectory, "tmp") }));
         services.AddSingleton<AddressBookService>();
         services.AddSingleton<LogService>();
         services.AddSingleton<RetentionService>();

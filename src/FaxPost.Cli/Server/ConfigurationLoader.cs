@@ -1,0 +1,58 @@
+using FaxPost.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace FaxPost.Cli.Server;
+
+/// <summary>
+/// Reads faxpost.json (from --config, FAXPOST_CONFIG, ./faxpost.json or /etc/faxpost/faxpost.json)
+/// and FAXPOST__Section__Key environment variables into <see cref="FaxPostOptions"/>, and validates
+/// it, so a wrong setting stops the server at start with a message naming it.
+/// </summary>
+internal static class ConfigurationLoader
+{
+    public static (FaxPostOptions? Options, IConfiguration Configuration, IReadOnlyList<string> Errors) Load(string? configPath)
+    {
+        string? path = configPath ?? Environment.GetEnvironmentVariable("FAXPOST_CONFIG");
+        var errors = new List<string>();
+        if (path is not null && !File.Exists(path))
+        {
+            errors.Add($"The configuration file '{path}' does not exist.");
+        }
+
+        path ??= new[] { "faxpost.json", "/etc/faxpost/faxpost.json" }.FirstOrDefault(File.Exists);
+        var builder = new ConfigurationBuilder();
+        if (path is not null && File.Exists(path))
+        {
+            builder.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables("FAXPOST__");
+        IConfiguration configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or IOException)
+        {
+            errors.Add($"The configuration file '{path}' cannot be read: {e.Message}");
+            return (null, new ConfigurationBuilder().Build(), errors);
+        }
+
+        // The file may hold the options at its root or under "FaxPost".
+        var section = configuration.GetSection("FaxPost").Exists() ? configuration.GetSection("FaxPost") : configuration;
+        var options = new FaxPostOptions();
+        try
+        {
+            section.Bind(options, o => o.ErrorOnUnknownConfiguration = false);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add("A setting has a value of the wrong kind: " + (e.InnerException?.Message ?? e.Message));
+            return (null, configuration, errors);
+        }
+
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        errors.AddRange(options.Validate());
+        return (errors.Count == 0 ? options : null, configuration, errors);
+    }
+}
