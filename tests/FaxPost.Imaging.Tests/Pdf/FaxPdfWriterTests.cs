@@ -93,6 +93,21 @@ public sealed partial class FaxPdfWriterTests
     }
 
     [Fact]
+    public void A_spandsp_received_fax_becomes_a_pdf_that_renders_exactly()
+    {
+        using var dir = new TempDir();
+        string tif = TiffFaxReaderTests.TestData("spandsp-rx-g3-2d-lsb.tif");
+        BilevelImage expected = FaxStrips.DecodeWithLibtiff(dir, tif)[0];
+
+        string pdf = dir.File("rx.pdf");
+        File.WriteAllBytes(pdf, FaxPdfWriter.FromTiff(File.ReadAllBytes(tif)));
+
+        AssertPdfInfo(pdf, [expected]);
+        AssertRendersAs(expected, RenderPoppler(dir, pdf, 1, expected), "pdftoppm");
+        AssertRendersAs(expected, RenderGhostscript(dir, pdf, 1, expected), "gs");
+    }
+
+    [Fact]
     public void Page_size_comes_from_pixels_and_resolution()
     {
         // 1728 pixels at 204 dpi = 8.47 inches = 609.88 pt (215 mm); 1100 rows at 98 lpi = 808.16 pt.

@@ -71,6 +71,39 @@ public sealed class TiffFaxReaderTests
     }
 
     [Fact]
+    public void A_page_received_and_written_by_spandsp_decodes_like_libtiff_decodes_it()
+    {
+        using var dir = new TempDir();
+        string path = TestData("spandsp-rx-g3-2d-lsb.tif");
+
+        TiffPage page = Assert.Single(TiffDocument.Read(File.ReadAllBytes(path)).Pages);
+
+        Assert.Equal(2, page.FillOrder);
+        Assert.Equal(5u, page.T4Options);
+        Assert.Equal(1078, page.RowsPerStrip); // stored as 2^32-1 ("one strip"), clamped to the page
+        Assert.Equal(0, page.CleanFaxData);
+        BilevelImage ours = page.DecodeBilevel();
+        TestPages.AssertSamePixels(FaxStrips.DecodeWithLibtiff(dir, path)[0], ours);
+        Assert.Contains(ours.Pixels, b => b != 0); // the page has text on it
+        Assert.Equal(98, ours.YDpi, 3);
+    }
+
+    internal static string TestData(string name)
+    {
+        // Test data lives in the source tree (tests/FaxPost.Imaging.Tests/TestData/Tiff), found from the test binary upwards.
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, "TestData", "Tiff", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("test data not found", name);
+    }
+
+    [Fact]
     public void Multi_strip_g4_pages_become_pdf_ready_single_blocks()
     {
         using var dir = new TempDir();
