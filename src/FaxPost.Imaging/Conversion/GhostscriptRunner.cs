@@ -196,6 +196,13 @@ internal sealed class GhostscriptRunner
                 throw ConversionError.Create(_job.FileName, ConversionFailure.PasswordProtected);
             }
 
+            // A well-formed PDF whose page tree is empty: "**** Warning: PDF document has no pages."
+            if (_pages == 0 && _process.ExitCode == 0 && errors.Contains("has no pages", StringComparison.OrdinalIgnoreCase) &&
+                !errors.Contains("Error", StringComparison.Ordinal))
+            {
+                throw ConversionError.Create(_job.FileName, ConversionFailure.Empty, "it has no pages");
+            }
+
             if (_process.ExitCode != 0 || _pages == 0)
             {
                 throw ConversionError.Create(_job.FileName, ConversionFailure.Broken, FirstError(errors));

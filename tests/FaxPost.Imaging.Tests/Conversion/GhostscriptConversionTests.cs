@@ -107,6 +107,23 @@ public sealed class GhostscriptConversionTests : IDisposable
     }
 
     [Fact]
+    public async Task Pdf_without_pages_is_empty()
+    {
+        // Catalog and an empty page tree, with a correct cross-reference table.
+        var pdf = new System.Text.StringBuilder("%PDF-1.4\n");
+        int catalog = pdf.Length;
+        pdf.Append("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+        int pages = pdf.Length;
+        pdf.Append("2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+        int xref = pdf.Length;
+        pdf.Append(FormattableString.Invariant($"xref\n0 3\n0000000000 65535 f \n{catalog:D10} 00000 n \n{pages:D10} 00000 n \n"));
+        pdf.Append(FormattableString.Invariant($"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"));
+        string path = _dir.Write("nothing.pdf", pdf.ToString());
+
+        Assert.Equal(ConversionFailure.Empty, (await Ghostscript.Refused(_converter, "nothing.pdf", path)).Reason);
+    }
+
+    [Fact]
     public async Task PostScript_with_an_error_is_broken_and_names_the_error()
     {
         string path = _dir.Write("bad.ps", "%!PS\n/Helvetica findfont 12 scalefont setfont 72 72 moveto (x) show nosuchoperator showpage\n");
