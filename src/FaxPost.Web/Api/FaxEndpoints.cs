@@ -22,7 +22,7 @@ internal static class FaxEndpoints
         faxes.MapGet("/{id:long}/document", DocumentAsync)
             .WithName("GetFaxDocument")
             .WithSummary("The received pages as TIFF-F (format=tiff, default) or PDF (format=pdf); the read is recorded.")
-            .Produces(StatusCodes.Status200OK, contentType: "image/tiff");
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/tiff", "application/pdf");
         faxes.MapPost("/{id:long}/handoff", async (long id, HandOffJson body, Principal by, InboxService inbox, CancellationToken ct) =>
             FaxView.Of(await inbox.HandOffAsync(by, id, body.MailboxId, body.Note, ct).ConfigureAwait(false))).WithName("HandOffFax");
         faxes.MapDelete("/{id:long}", async (long id, Principal by, InboxService inbox, CancellationToken ct) =>
@@ -49,18 +49,10 @@ internal static class FaxEndpoints
 
     private static async Task<IResult> DocumentAsync(long id, string? format, Principal by, InboxService inbox, CancellationToken ct)
     {
-        string kind = (format ?? "tiff").Trim().ToLowerInvariant();
-        if (kind is not ("tiff" or "tif" or "pdf"))
-        {
-            throw new ValidationException($"format: '{format}' is not tiff or pdf.");
-        }
-
-        if (kind == "pdf")
-        {
-            throw new ValidationException("PDF export is not available yet on this server; use format=tiff.");
-        }
-
-        var (fax, tiff) = await inbox.OpenAsync(by, id, "tiff", ct).ConfigureAwait(false);
-        return Results.Stream(tiff, "image/tiff", $"fax-{fax.Id}.tif");
+        bool pdf = FaxDocuments.WantsPdf(format);
+        var (fax, tiff) = await inbox.OpenAsync(by, id, pdf ? "pdf" : "tiff", ct).ConfigureAwait(false);
+        return pdf
+            ? await FaxDocuments.PdfAsync(tiff, $"fax-{fax.Id}.pdf", ct).ConfigureAwait(false)
+            : Results.Stream(tiff, "image/tiff", $"fax-{fax.Id}.tif");
     }
 }

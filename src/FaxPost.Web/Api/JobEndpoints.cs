@@ -50,8 +50,8 @@ internal static class JobEndpoints
         jobs.MapPatch("/{id:long}", ChangeAsync).WithName("ChangeJob").WithSummary("Change send options of a waiting job.");
         jobs.MapGet("/{id:long}/document", DocumentAsync)
             .WithName("GetJobDocument")
-            .WithSummary("The converted fax pages (TIFF-F).")
-            .Produces(StatusCodes.Status200OK, contentType: "image/tiff");
+            .WithSummary("The converted fax pages as TIFF-F (format=tiff, default) or PDF (format=pdf).")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/tiff", "application/pdf");
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, Principal by, JobService service, LimitOptions limits, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, int? wait, CancellationToken ct)
@@ -90,10 +90,13 @@ internal static class JobEndpoints
         return JobView.Of(await service.ChangeAsync(by, id, changes, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DocumentAsync(long id, Principal by, JobService service, CancellationToken ct)
+    private static async Task<IResult> DocumentAsync(long id, string? format, Principal by, JobService service, CancellationToken ct)
     {
+        bool pdf = FaxDocuments.WantsPdf(format);
         var (job, tiff) = await service.OpenAsync(by, id, ct).ConfigureAwait(false);
-        return Results.Stream(tiff, "image/tiff", $"job-{job.Id}.tif");
+        return pdf
+            ? await FaxDocuments.PdfAsync(tiff, $"job-{job.Id}.pdf", ct).ConfigureAwait(false)
+            : Results.Stream(tiff, "image/tiff", $"job-{job.Id}.tif");
     }
 
     /// <summary>

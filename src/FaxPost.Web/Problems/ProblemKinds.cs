@@ -27,6 +27,7 @@ public static class ProblemKinds
     public const string TooLarge = Prefix + "too-large";
     public const string BadRequest = Prefix + "bad-request";
     public const string Internal = Prefix + "internal";
+    public const string DamagedDocument = Prefix + "damaged-document";
 
     /// <summary>Maps an exception from the post office (or from reading the request) to a problem; null = not ours (500).</summary>
     internal static ProblemDetails? From(Exception e) => e switch
@@ -38,6 +39,7 @@ public static class ProblemKinds
         DuplicateException => Make(StatusCodes.Status409Conflict, Duplicate, "Already taken", e.Message),
         OverloadedException => Make(StatusCodes.Status503ServiceUnavailable, Overloaded, "The server refuses new work for now", e.Message),
         DocumentConversionException d => Document422(d),
+        Api.DamagedDocumentException => Make(StatusCodes.Status500InternalServerError, DamagedDocument, "A stored document is damaged", e.Message),
         BadHttpRequestException b when b.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             Make(StatusCodes.Status413PayloadTooLarge, TooLarge, "The request is too large", b.Message),
         BadHttpRequestException b => Make(b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, BadRequest, "The request cannot be read", Plain(b)),

@@ -27,7 +27,8 @@ public sealed class FaxEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_fax_can_be_listed_read_downloaded_and_its_reads_are_in_its_history()
     {
-        long id = await _office.FaxAsync(_alice.MailboxId, senderId: "+49 30 555");
+        byte[] pages = TestTiff.Pages(2);
+        long id = await _office.FaxAsync(_alice.MailboxId, senderId: "+49 30 555", content: pages);
         await _office.FaxAsync(_alice.MailboxId, senderId: "+49 40 777");
         using var client = _office.Client(_alice.Token);
 
@@ -45,12 +46,29 @@ public sealed class FaxEndpointTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, tiff.StatusCode);
             Assert.Equal("image/tiff", tiff.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(TestFaxDocumentFactory.Marker, await tiff.Content.ReadAsByteArrayAsync());
+            Assert.Equal(pages, await tiff.Content.ReadAsByteArrayAsync());
+        }
+
+        using (var pdf = await client.GetAsync($"/api/v1/faxes/{id}/document?format=pdf"))
+        {
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(2, await Poppler.PageCountAsync(await pdf.Content.ReadAsByteArrayAsync(), _office.Directory));
         }
 
         await HttpAssert.ProblemAsync(await client.GetAsync($"/api/v1/faxes/{id}/document?format=docx"), 400, ProblemKinds.Validation);
         var events = await HttpAssert.OkAsync<List<FaxEventView>>(await client.GetAsync($"/api/v1/faxes/{id}/events"));
-        Assert.Contains(events, e => e.Kind == "read" && e.UserId == _alice.Id && e.Message.Contains("via rest", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Kind == "read" && e.UserId == _alice.Id && e.Message.Contains("as tiff via rest", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Kind == "read" && e.Message.Contains("as pdf via rest", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_damaged_stored_fax_is_a_named_server_problem_without_internals()
+    {
+        long id = await _office.FaxAsync(_alice.MailboxId, content: "II*\0garbage"u8.ToArray());
+        using var client = _office.Client(_alice.Token);
+        var problem = await HttpAssert.ProblemAsync(await client.GetAsync($"/api/v1/faxes/{id}/document?format=pdf"), 500, ProblemKinds.DamagedDocument);
+        Assert.Contains("cannot be read", problem.Detail(), StringComparison.Ordinal);
     }
 
     [Fact]

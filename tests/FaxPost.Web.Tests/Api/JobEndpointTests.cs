@@ -81,7 +81,14 @@ public sealed class JobEndpointTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, document.StatusCode);
             Assert.Equal("image/tiff", document.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(TestFaxDocumentFactory.Marker, await document.Content.ReadAsByteArrayAsync());
+            Assert.Equal(2, TestTiff.PageCount(await document.Content.ReadAsByteArrayAsync())); // cover + one page
+        }
+
+        using (var pdf = await client.GetAsync($"/api/v1/jobs/{id}/document?format=pdf"))
+        {
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+            Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(await pdf.Content.ReadAsByteArrayAsync(), 0, 5), StringComparison.Ordinal);
         }
 
         var changed = await HttpAssert.OkAsync<JobView>(await client.PatchAsJsonAsync($"/api/v1/jobs/{id}", new { priority = 10, maxTries = 5 }));

@@ -33,7 +33,8 @@ public sealed class ClientCommandTests : IAsyncLifetime
         _office.Line.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new WatchedWriter();
         var run = _cli.RunAsync(output, "send", "-d", "+49 30 1234567", "--subject", "Hello", "--cover", _letter);
-        await output.WaitForAsync("dialling").WaitAsync(TimeSpan.FromSeconds(30));
+        var dialling = output.WaitForAsync("dialling");
+        Assert.True(await Task.WhenAny(dialling, run, Task.Delay(TimeSpan.FromSeconds(60))) == dialling, "no 'dialling' in: " + output + (run.IsCompleted ? (await run).Error : ""));
         _office.Line.Hold.TrySetResult();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -134,7 +135,8 @@ public sealed class ClientCommandTests : IAsyncLifetime
     [Fact]
     public async Task Inbox_lists_faxes_and_fetch_saves_one()
     {
-        long id = await _office.FaxAsync(_alice.MailboxId, senderId: "+49 30 555");
+        byte[] pages = TestTiff.Pages(3);
+        long id = await _office.FaxAsync(_alice.MailboxId, senderId: "+49 30 555", content: pages);
         var table = await _cli.RunAsync("inbox");
         Assert.Equal(0, table.Exit);
         Assert.StartsWith("FAX", table.Lines[0], StringComparison.Ordinal);
@@ -148,12 +150,24 @@ public sealed class ClientCommandTests : IAsyncLifetime
         string target = Path.Combine(_office.Directory, "out.tif");
         var fetch = await _cli.RunAsync("fetch", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "tiff", "-o", target);
         Assert.True(fetch.Exit == 0, fetch.Error);
-        Assert.Equal(TestFaxDocumentFactory.Marker, await File.ReadAllBytesAsync(target));
+        Assert.Equal(pages, await File.ReadAllBytesAsync(target));
         Assert.Contains($"fax {id} saved to {target}", fetch.Output, StringComparison.Ordinal);
 
         var toStdout = await _cli.RunAsync("fetch", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "tiff", "-o", "-");
         Assert.Equal(0, toStdout.Exit);
-        Assert.Equal(TestFaxDocumentFactory.Marker, _cli.StandardOutput.ToArray());
+        Assert.Equal(pages, _cli.StandardOutput.ToArray());
+
+        // PDF is the default format and the default name is fax-ID.pdf in the current directory.
+        string pdfTarget = Path.Combine(_office.Directory, "fax.pdf");
+        var pdf = await _cli.RunAsync("fetch", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", pdfTarget, "--json");
+        Assert.True(pdf.Exit == 0, pdf.Error);
+        using (var doc = JsonDocument.Parse(pdf.Output))
+        {
+            Assert.Equal(pdfTarget, doc.RootElement.GetProperty("file").GetString());
+            Assert.Equal("pdf", doc.RootElement.GetProperty("format").GetString());
+        }
+
+        Assert.Equal(3, await Poppler.PageCountAsync(await File.ReadAllBytesAsync(pdfTarget), _office.Directory));
 
         var missing = await _cli.RunAsync("fetch", "999999", "--format", "tiff", "-o", Path.Combine(_office.Directory, "none.tif"));
         Assert.Equal(1, missing.Exit);

@@ -4,15 +4,13 @@ using FaxPost.Imaging.Conversion;
 namespace FaxPost.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The document factory for API tests: detection is the real converter's (by content), conversion
-/// writes a small stand-in file with one page per document, so tests need no Ghostscript and can
-/// tell which bytes the job's document endpoint serves. A document containing "UNCONVERTIBLE" fails
-/// the way a broken PDF does, so the API's handling of a conversion error can be checked.
+/// The document factory for API tests: detection is the real converter's (by content); conversion
+/// writes a real TIFF-F with one plain page per document instead of rendering, so API tests need no
+/// Ghostscript. A document containing "UNCONVERTIBLE" fails the way a broken PDF does, so the API's
+/// handling of a conversion error can be checked.
 /// </summary>
 internal sealed class TestFaxDocumentFactory : IFaxDocumentFactory
 {
-    public static readonly byte[] Marker = "II*\0FAXPOST-TEST-PAGES"u8.ToArray();
-
     public DocumentKind? Detect(ReadOnlySpan<byte> head, string fileName) => DocumentConverter.Detect(head, fileName);
 
     public async Task<ConversionResult> ConvertAsync(IReadOnlyList<SourceDocument> documents, ConversionOptions options, string outputPath, CancellationToken ct)
@@ -31,14 +29,13 @@ internal sealed class TestFaxDocumentFactory : IFaxDocumentFactory
             converted.Add(new ConvertedDocument(document.FileName, kind, 1));
         }
 
-        await File.WriteAllBytesAsync(outputPath, Marker, ct);
+        await File.WriteAllBytesAsync(outputPath, TestTiff.Pages(converted.Count), ct);
         return new ConversionResult(converted.Count, converted);
     }
 
     public async Task<int> WithCoverPageAsync(CoverSheet cover, FaxResolution resolution, string bodyPath, string outputPath, CancellationToken ct)
     {
-        File.Copy(bodyPath, outputPath, overwrite: true);
-        await Task.CompletedTask;
+        await File.WriteAllBytesAsync(outputPath, TestTiff.Pages(cover.Pages), ct);
         return cover.Pages;
     }
 }

@@ -80,7 +80,7 @@ internal sealed class TestPostOffice : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IDocumentStore>(new FileDocumentStore(directory));
+        builder.Services.AddSingleton<IDocumentStore>(new FileDocumentStore(Path.Combine(directory, "documents")));
         builder.Services.AddSingleton<IFaxDocumentFactory, TestFaxDocumentFactory>();
         builder.Services.AddSingleton<IFaxLine>(line);
         builder.Services.AddPostOffice(options);
@@ -89,10 +89,14 @@ internal sealed class TestPostOffice : IAsyncDisposable
         app.MapFaxPostWeb();
         await app.StartAsync();
         var office = new TestPostOffice(app, directory, logs, line);
-        office._workers.Add(app.Services.GetRequiredService<ConversionWorker>().RunAsync(1, office._stop.Token));
+        var conversion = app.Services.GetRequiredService<ConversionWorker>();
+        office._workers.Add(conversion.RunAsync(1, office._stop.Token));
         if (runScheduler)
         {
-            office._workers.Add(app.Services.GetRequiredService<FaxScheduler>().RunAsync(office._stop.Token));
+            // As the host wires them: converted jobs wake the scheduler.
+            var scheduler = app.Services.GetRequiredService<FaxScheduler>();
+            conversion.Converted += scheduler.Wake;
+            office._workers.Add(scheduler.RunAsync(office._stop.Token));
         }
 
         return office;
@@ -136,7 +140,7 @@ internal sealed class TestPostOffice : IAsyncDisposable
     /// <summary>A received fax in a mailbox (null = the fax post office's unroutable queue).</summary>
     public async Task<long> FaxAsync(long? mailboxId, string senderId = "+49 30 555", byte[]? content = null)
     {
-        var file = await Documents.SaveAsync("inbound", "tif", new MemoryStream(content ?? TestFaxDocumentFactory.Marker), long.MaxValue, CancellationToken.None);
+        var file = await Documents.SaveAsync("inbound", "tif", new MemoryStream(content ?? TestTiff.Pages(1)), long.MaxValue, CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var fax = new InboundFax
         {
@@ -237,10 +241,12 @@ internal static class HttpAssert
 internal static class PostOfficeState
 {
     /// <summary>Files in the document store (originals, converted pages, received faxes).</summary>
-    public static IReadOnlyList<string> StoredFiles(this TestPostOffice office) =>
-        System.IO.Directory.Exists(Path.Combine(office.Directory, "documents"))
-            ? System.IO.Directory.EnumerateFiles(Path.Combine(office.Directory, "documents"), "*", SearchOption.AllDirectories).ToList()
-            : [];
+    public static IReadOnlyList<string> StoredFiles(this TestPostOffice office)
+    {
+        string root = ((FileDocumentStore)office.Documents).Root;
+        Assert.True(System.IO.Directory.Exists(root), $"the document store {root} is missing");
+        return System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).ToList();
+    }
 
     public static async Task<int> JobCountAsync(this TestPostOffice office) =>
         (await office.Store.Jobs.QueryAsync(new JobQuery(Limit: 10_000), CancellationToken.None)).Count;
