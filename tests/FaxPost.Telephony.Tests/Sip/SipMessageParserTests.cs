@@ -259,6 +259,48 @@ public sealed class SipMessageParserTests
                 // Validation may say no, but must never throw anything but a clean result.
                 message.TryValidate(out _);
             }
+
+            if (datagram.Message is { } accepted)
+            {
+                CheckAccepted(accepted, input);
+            }
         }
+    }
+
+    /// <summary>
+    /// Slow, independent re-check of an accepted message: every header name is a token, no value
+    /// holds a line end, the body is a slice of the input, and writing it back then parsing it
+    /// again gives the same headers and body.
+    /// </summary>
+    private static void CheckAccepted(SipMessage message, byte[] input)
+    {
+        for (var i = 0; i < message.HeaderCount; i++)
+        {
+            foreach (var b in message.HeaderNameBytes(i))
+            {
+                if (b <= ' ' || b >= 127 || "()<>@,;:\\\"/[]?={}"u8.Contains(b))
+                {
+                    Assert.Fail($"header name byte 0x{b:x2} is not a token character");
+                }
+            }
+
+            if (message.HeaderValueBytes(i).IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+            {
+                Assert.Fail("a header value holds a line end");
+            }
+        }
+
+        Assert.True(input.AsSpan().IndexOf(message.Body.Span) >= 0 || message.Body.IsEmpty);
+        var buffer = new ArrayBufferWriter<byte>();
+        message.WriteTo(buffer);
+        var again = SipMessageParser.ParseStream(new ReadOnlySequence<byte>(buffer.WrittenMemory), new SipParseLimits { MaxMessageBytes = 1 << 20, MaxHeaderCount = 1000, MaxHeaderLineBytes = 1 << 20 });
+        Assert.True(again.Status == SipParseStatus.Complete, again.ToString());
+        var copy = again.Message!;
+        Assert.Equal(message.Body.ToArray(), copy.Body.ToArray());
+        var original = Enumerable.Range(0, message.HeaderCount).Where(i => message.HeaderKind(i) != SipHeaderKind.ContentLength)
+            .Select(i => (message.HeaderKind(i), message.HeaderValue(i))).ToList();
+        var reparsed = Enumerable.Range(0, copy.HeaderCount).Where(i => copy.HeaderKind(i) != SipHeaderKind.ContentLength)
+            .Select(i => (copy.HeaderKind(i), copy.HeaderValue(i))).ToList();
+        Assert.Equal(original, reparsed);
     }
 }
