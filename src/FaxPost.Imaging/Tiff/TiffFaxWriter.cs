@@ -94,6 +94,22 @@ public sealed class TiffFaxWriter : IDisposable, IAsyncDisposable
         _completed = true;
     }
 
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        byte[] total = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(total, (ushort)Math.Min(PageCount, ushort.MaxValue));
+        foreach (long position in _pageNumberPositions)
+        {
+            _stream.Seek(position + 2, SeekOrigin.Begin);
+            await _stream.WriteAsync(total, cancellationToken).ConfigureAwait(false);
+        }
+
+        _stream.Seek(0, SeekOrigin.End);
+        await FlushStreamAsync(cancellationToken).ConfigureAwait(false);
+        _completed = true;
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -113,10 +129,23 @@ public sealed class TiffFaxWriter : IDisposable, IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Dispose();
-        return ValueTask.CompletedTask;
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (!_completed)
+        {
+            await CompleteAsync().ConfigureAwait(false);
+        }
+
+        _disposed = true;
+        if (!_options.LeaveOpen)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private EncodedFaxPage Encode(BilevelImage page, FaxPageQuality? quality)
