@@ -2,7 +2,9 @@ namespace FaxPost.Imaging.Codecs;
 
 /// <summary>
 /// The code tables of T.4 §4.1 and §4.2 (T.6 uses the same). Run-length codes are stored as
-/// (bit length &lt;&lt; 16) | code value, MSB first.
+/// (bit length &lt;&lt; 16) | code value, MSB first. They are static arrays rather than
+/// ReadOnlySpan&lt;uint&gt; literals because unoptimised (Debug) builds allocate such a literal on
+/// every access; the byte tables below are true static data either way.
 /// </summary>
 internal static class FaxCodeTables
 {
@@ -20,13 +22,13 @@ internal static class FaxCodeTables
     public const int ModeZeros = 10;
 
     /// <summary>T.4 Table 4/T.4 code for each mode above, as (length &lt;&lt; 16) | code.</summary>
-    public static ReadOnlySpan<uint> ModeCodes =>
+    public static readonly uint[] ModeCodes =
     [
         0x070002, 0x060002, 0x030002, 0x010001, 0x030003, 0x060003, 0x070003, 0x040001, 0x030001,
     ];
 
     /// <summary>T.4 Table 2/T.4: white terminating codes, run 0..63.</summary>
-    public static ReadOnlySpan<uint> WhiteTerminating =>
+    public static readonly uint[] WhiteTerminating =
     [
         0x080035, 0x060007, 0x040007, 0x040008, 0x04000B, 0x04000C, 0x04000E, 0x04000F,
         0x050013, 0x050014, 0x050007, 0x050008, 0x060008, 0x060003, 0x060034, 0x060035,
@@ -39,7 +41,7 @@ internal static class FaxCodeTables
     ];
 
     /// <summary>T.4 Table 2/T.4: black terminating codes, run 0..63.</summary>
-    public static ReadOnlySpan<uint> BlackTerminating =>
+    public static readonly uint[] BlackTerminating =
     [
         0x0A0037, 0x030002, 0x020003, 0x020002, 0x030003, 0x040003, 0x040002, 0x050003,
         0x060005, 0x060004, 0x070004, 0x070005, 0x070007, 0x080004, 0x080007, 0x090018,
@@ -52,7 +54,7 @@ internal static class FaxCodeTables
     ];
 
     /// <summary>T.4 Table 3a/T.4: white make-up codes, run 64..1728 step 64 (index = run / 64 - 1).</summary>
-    public static ReadOnlySpan<uint> WhiteMakeup =>
+    public static readonly uint[] WhiteMakeup =
     [
         0x05001B, 0x050012, 0x060017, 0x070037, 0x080036, 0x080037, 0x080064, 0x080065,
         0x080068, 0x080067, 0x0900CC, 0x0900CD, 0x0900D2, 0x0900D3, 0x0900D4, 0x0900D5,
@@ -61,7 +63,7 @@ internal static class FaxCodeTables
     ];
 
     /// <summary>T.4 Table 3a/T.4: black make-up codes, run 64..1728 step 64 (index = run / 64 - 1).</summary>
-    public static ReadOnlySpan<uint> BlackMakeup =>
+    public static readonly uint[] BlackMakeup =
     [
         0x0A000F, 0x0C00C8, 0x0C00C9, 0x0C005B, 0x0C0033, 0x0C0034, 0x0C0035, 0x0D006C,
         0x0D006D, 0x0D004A, 0x0D004B, 0x0D004C, 0x0D004D, 0x0D0072, 0x0D0073, 0x0D0074,
@@ -70,7 +72,7 @@ internal static class FaxCodeTables
     ];
 
     /// <summary>T.4 Table 3b/T.4: make-up codes shared by both colours, run 1792..2560 step 64 (index = run / 64 - 28).</summary>
-    public static ReadOnlySpan<uint> ExtendedMakeup =>
+    public static readonly uint[] ExtendedMakeup =
     [
         0x0B0008, 0x0B000C, 0x0B000D, 0x0C0012, 0x0C0013, 0x0C0014, 0x0C0015, 0x0C0016,
         0x0C0017, 0x0C001C, 0x0C001D, 0x0C001E, 0x0C001F,
