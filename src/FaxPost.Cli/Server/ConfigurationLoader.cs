@@ -1,4 +1,5 @@
 using FaxPost.Core.Configuration;
+using FaxPost.Gateways.Mail;
 using Microsoft.Extensions.Configuration;
 
 namespace FaxPost.Cli.Server;
@@ -10,7 +11,10 @@ namespace FaxPost.Cli.Server;
 /// </summary>
 internal static class ConfigurationLoader
 {
-    public static (FaxPostOptions? Options, IConfiguration Configuration, IReadOnlyList<string> Errors) Load(string? configPath)
+    /// <summary>The effective settings: the post office's, and the optional front doors' (null when not configured).</summary>
+    public sealed record Settings(FaxPostOptions Core, MailGatewayOptions? Mail);
+
+    public static (Settings? Options, IConfiguration Configuration, IReadOnlyList<string> Errors) Load(string? configPath)
     {
         string? path = configPath ?? Environment.GetEnvironmentVariable("FAXPOST_CONFIG");
         var errors = new List<string>();
@@ -53,6 +57,22 @@ internal static class ConfigurationLoader
 
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
         errors.AddRange(options.Validate());
-        return (errors.Count == 0 ? options : null, configuration, errors);
+        MailGatewayOptions? mail = null;
+        var mailSection = section.GetSection("Mail");
+        if (mailSection.Exists())
+        {
+            mail = new MailGatewayOptions();
+            try
+            {
+                mailSection.Bind(mail);
+                errors.AddRange(mail.Validate().Select(e => "Mail: " + e));
+            }
+            catch (InvalidOperationException e)
+            {
+                errors.Add("A Mail setting has a value of the wrong kind: " + (e.InnerException?.Message ?? e.Message));
+            }
+        }
+
+        return (errors.Count == 0 ? new Settings(options, mail) : null, configuration, errors);
     }
 }

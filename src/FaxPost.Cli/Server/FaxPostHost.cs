@@ -2,6 +2,7 @@ using FaxPost.Core;
 using FaxPost.Core.Configuration;
 using FaxPost.Core.Documents;
 using FaxPost.Core.Storage;
+using FaxPost.Gateways.Mail;
 using FaxPost.Storage;
 using FaxPost.Storage.Documents;
 using FaxPost.Web;
@@ -16,8 +17,9 @@ namespace FaxPost.Cli.Server;
 /// <summary>Composes the server: configuration, stores, the post office, the web front door, background work.</summary>
 internal static class FaxPostHost
 {
-    public static WebApplication Build(FaxPostOptions options, IConfiguration configuration, Action<IServiceCollection>? extraServices = null)
+    public static WebApplication Build(ConfigurationLoader.Settings settings, IConfiguration configuration, Action<IServiceCollection>? extraServices = null)
     {
+        var options = settings.Core;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.Web.Urls);
@@ -27,6 +29,11 @@ internal static class FaxPostHost
         builder.Services.AddHostedService<PostOfficeWorker>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddFaxPostWeb();
+        if (settings.Mail is not null)
+        {
+            builder.Services.AddMailGateway(settings.Mail);
+        }
+
         extraServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapFaxPostWeb();

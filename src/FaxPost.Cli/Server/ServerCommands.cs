@@ -36,13 +36,13 @@ internal static class ServerCommands
 
     private static async Task<int> ServeAsync(string? configPath, Action<IServiceCollection>? extraServices, CancellationToken ct)
     {
-        var (options, configuration, errors) = ConfigurationLoader.Load(configPath);
-        if (options is null)
+        var (settings, configuration, errors) = ConfigurationLoader.Load(configPath);
+        if (settings is null)
         {
             return ReportErrors(errors);
         }
 
-        var app = FaxPostHost.Build(options, configuration, extraServices);
+        var app = FaxPostHost.Build(settings, configuration, extraServices);
         await FaxPostHost.PrepareAsync(app.Services, ct).ConfigureAwait(false);
         await app.RunAsync(ct).ConfigureAwait(false);
         return 0;
@@ -50,11 +50,13 @@ internal static class ServerCommands
 
     private static async Task<int> InitAsync(string? configPath, string adminLogin, CancellationToken ct)
     {
-        var (options, _, errors) = ConfigurationLoader.Load(configPath);
-        if (options is null)
+        var (settings, _, errors) = ConfigurationLoader.Load(configPath);
+        if (settings is null)
         {
             return ReportErrors(errors);
         }
+
+        var options = settings.Core;
 
         await using var services = FaxPostHost.BuildOffline(options);
         int version = await FaxPostHost.PrepareAsync(services, ct).ConfigureAwait(false);
@@ -76,11 +78,13 @@ internal static class ServerCommands
 
     private static async Task<int> CleanupAsync(string? configPath, bool dryRun, CancellationToken ct)
     {
-        var (options, _, errors) = ConfigurationLoader.Load(configPath);
-        if (options is null)
+        var (settings, _, errors) = ConfigurationLoader.Load(configPath);
+        if (settings is null)
         {
             return ReportErrors(errors);
         }
+
+        var options = settings.Core;
 
         await using var services = FaxPostHost.BuildOffline(options);
         await FaxPostHost.PrepareAsync(services, ct).ConfigureAwait(false);
@@ -98,13 +102,16 @@ internal static class ServerCommands
 
     private static int CheckConfig(string? configPath)
     {
-        var (options, _, errors) = ConfigurationLoader.Load(configPath);
-        if (options is null)
+        var (settings, _, errors) = ConfigurationLoader.Load(configPath);
+        if (settings is null)
         {
             return ReportErrors(errors);
         }
 
+        var options = settings.Core;
+
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(options, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(settings.Mail is null ? "Mail gateway: not configured" : $"Mail gateway: SMTP {settings.Mail.Smtp.Host}:{settings.Mail.Smtp.Port}, mail-to-fax {(settings.Mail.MailToFax ? "on" : "off")}");
         return 0;
     }
 
