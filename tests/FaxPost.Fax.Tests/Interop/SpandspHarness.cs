@@ -18,18 +18,18 @@ internal static partial class SpandspHarness
     public static string Path => Binary.Value;
 
     /// <summary>One-page G3 TIFF (1728 wide, fine) made by Ghostscript from a small PostScript page.</summary>
-    public static string MakeTestPage(string dir)
+    public static string MakeTestPage(string dir, int number = 1)
     {
-        var ps = System.IO.Path.Combine(dir, "page.ps");
-        File.WriteAllText(ps, """
+        var ps = System.IO.Path.Combine(dir, $"page{number}.ps");
+        File.WriteAllText(ps, $$"""
             %!PS
             /Helvetica findfont 24 scalefont setfont
-            72 720 moveto (FaxPost interop test page) show
+            72 720 moveto (FaxPost interop test page {{number}}) show
             72 680 moveto (spandsp T.38 over UDPTL) show
-            newpath 72 600 moveto 540 600 lineto 540 300 lineto 72 300 lineto closepath 4 setlinewidth stroke
+            newpath 72 600 moveto 540 600 lineto 540 {{300 - (number * 40)}} lineto 72 300 lineto closepath 4 setlinewidth stroke
             showpage
             """);
-        var tif = System.IO.Path.Combine(dir, "page.tif");
+        var tif = System.IO.Path.Combine(dir, number == 1 ? "page.tif" : $"page{number}.tif");
         var (code, _, err) = Run("gs", ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffg3", "-r204x196", "-g1728x2156", $"-sOutputFile={tif}", ps]);
         Assert.True(code == 0 && File.Exists(tif), $"Ghostscript could not make the test page (apt-get install ghostscript): {err}");
         return tif;
@@ -41,6 +41,21 @@ internal static partial class SpandspHarness
         var (code, output, err) = Run(file, args);
         Assert.False(code == -1, $"{file} is missing (apt-get install {package}): {err}");
         return (code, output + err);
+    }
+
+    /// <summary>A document of <paramref name="pages"/> pages: the file spandsp sends, and each page on its own.</summary>
+    public static (string Document, string[] Pages) MakeTestDocument(string dir, int pages)
+    {
+        var single = Enumerable.Range(1, pages).Select(n => MakeTestPage(dir, n)).ToArray();
+        if (pages == 1)
+        {
+            return (single[0], single);
+        }
+
+        var doc = System.IO.Path.Combine(dir, "document.tif");
+        var (code, output) = Tool("tiffcp", [.. single, doc], "libtiff-tools");
+        Assert.True(code == 0, output);
+        return (doc, single);
     }
 
     public static int FreeUdpPort()

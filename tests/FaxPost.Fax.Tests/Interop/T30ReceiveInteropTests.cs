@@ -3,17 +3,17 @@ using Xunit.Abstractions;
 
 namespace FaxPost.Fax.Tests.Interop;
 
-/// <summary>spandsp sends a page over T.38; our cores (UDPTL, IFP, T38Terminal, T30Session) receive it.</summary>
+/// <summary>spandsp sends pages over T.38; our cores (UDPTL, IFP, T38Terminal, T30Session) receive them.</summary>
 public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t30rx-").FullName;
 
     [Theory]
-    [InlineData(true, 0)]
-    [InlineData(false, 2)]
-    public async Task Spandsp_faxes_a_page_to_our_session(bool ecm, int version)
+    [InlineData(true, 0, 2)]
+    [InlineData(false, 2, 1)]
+    public async Task Spandsp_faxes_pages_to_our_session(bool ecm, int version, int pageCount)
     {
-        var page = SpandspHarness.MakeTestPage(_dir);
+        var (page, singles) = SpandspHarness.MakeTestDocument(_dir, pageCount);
         using var line = new T38LineLoop(new T30SessionOptions { LocalIdent = "+49 30 1234567" }, version);
         var spandspPort = SpandspHarness.FreeUdpPort();
         var sender = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{line.Port}", "--file", page, "--version", $"{version}", "--sub", "4711", "--sid", "0815", "--timeout", "70", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromSeconds(80));
@@ -31,22 +31,28 @@ public sealed class T30ReceiveInteropTests(ITestOutputHelper output) : IDisposab
         var result = line.Session.Result;
         Assert.NotNull(result);
         Assert.True(result.Success, $"{result.Completion}: {result.Detail}");
-        Assert.Equal(1, result.PagesReceived);
+        Assert.Equal(pageCount, result.PagesReceived);
         Assert.Equal("+1 555 0100", result.RemoteIdent);
         Assert.Equal("4711", result.RemoteSubAddress);
         Assert.Equal("0815", result.RemoteSenderId);
         Assert.Equal(0, line.IfpErrors);
-        var received = Assert.Single(line.Pages);
-        Assert.True(received.Accepted);
-        Assert.Equal(ecm, received.Mode.Ecm);
-        Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, received.Mode.Compression);
-        Assert.True(received.Data.Length > 1000, $"{received.Data.Length} octets");
+        Assert.Equal(pageCount, line.Pages.Count);
+        for (var i = 0; i < pageCount; i++)
+        {
+            var received = line.Pages[i];
+            Assert.Equal(i + 1, received.Page);
+            Assert.True(received.Accepted);
+            Assert.Equal(ecm, received.Mode.Ecm);
+            Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, received.Mode.Compression);
+            Assert.True(received.Data.Length > 1000, $"{received.Data.Length} octets");
 
-        // The page decodes (libtiff) to exactly the image spandsp read from the TIFF it sent.
-        var got = Path.Combine(_dir, "received.tif");
-        FaxTiff.Write(got, received.Data.ToArray(), 1728, 2156, t6: ecm, twoDimensional: true, lsbFirst: false);
-        var (code, diff) = SpandspHarness.Tool("tiffcmp", ["-t", page, got], "libtiff-tools");
-        Assert.True(code == 0, $"tiffcmp: {diff}");
+            // Each page decodes (libtiff) to exactly the image spandsp read from the TIFF it sent.
+            var got = Path.Combine(_dir, $"received{i + 1}.tif");
+            FaxTiff.Write(got, received.Data.ToArray(), 1728, 2156, t6: ecm, twoDimensional: true, lsbFirst: false);
+            var (code, diff) = SpandspHarness.Tool("tiffcmp", ["-t", singles[i], got], "libtiff-tools");
+            Assert.True(code == 0, $"page {i + 1}: tiffcmp: {diff}");
+        }
+
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

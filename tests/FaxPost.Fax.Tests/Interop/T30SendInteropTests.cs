@@ -4,26 +4,26 @@ using Xunit.Abstractions;
 
 namespace FaxPost.Fax.Tests.Interop;
 
-/// <summary>Our cores send a page over T.38 to spandsp; spandsp's received TIFF must equal the page.</summary>
+/// <summary>Our cores send pages over T.38 to spandsp; the TIFF spandsp writes must equal ours, page by page.</summary>
 public sealed class T30SendInteropTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t30tx-").FullName;
 
     [Theory]
-    [InlineData(true, 0)]
-    [InlineData(false, 1)]
-    public async Task Our_session_faxes_a_page_to_spandsp(bool ecm, int version)
+    [InlineData(true, 0, 1)]
+    [InlineData(false, 1, 2)]
+    public async Task Our_session_faxes_pages_to_spandsp(bool ecm, int version, int pageCount)
     {
-        var page = SpandspHarness.MakeTestPage(_dir);
+        var (page, singles) = SpandspHarness.MakeTestDocument(_dir, pageCount);
         // Page data the way the host will give it: MMR for ECM, MH (with EOLs) without, first bit MSB.
-        var coded = Path.Combine(_dir, "coded.tif");
-        var (code, err) = SpandspHarness.Tool("tiffcp", ["-c", ecm ? "g4" : "g3:1d", "-r", "100000", page, coded], "libtiff-tools");
-        Assert.True(code == 0, err);
-        var data = ReadSingleStrip(coded);
-        if (!ecm)
+        byte[] Code(int n)
         {
-            // T.4 §4.1.4: RTC, six EOLs, ends the page.
-            data = [.. data, 0x00, 0x10, 0x01, 0x00, 0x10, 0x01, 0x00, 0x10, 0x01];
+            var coded = Path.Combine(_dir, $"coded{n}.tif");
+            var (code, err) = SpandspHarness.Tool("tiffcp", ["-c", ecm ? "g4" : "g3:1d", "-r", "100000", singles[n - 1], coded], "libtiff-tools");
+            Assert.True(code == 0, err);
+            var data = ReadSingleStrip(coded);
+            // T.4 §4.1.4: without ECM, RTC (six EOLs) ends the page.
+            return ecm ? data : [.. data, 0x00, 0x10, 0x01, 0x00, 0x10, 0x01, 0x00, 0x10, 0x01];
         }
 
         var caps = new T30Capabilities { Ecm = ecm, T6 = ecm, TwoDimensional = false };
@@ -32,7 +32,7 @@ public sealed class T30SendInteropTests(ITestOutputHelper output) : IDisposable
             PageSource = (n, mode) =>
             {
                 Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MH, mode.Compression);
-                return (data, false);
+                return (Code(n), n < pageCount);
             },
         };
         var spandspPort = SpandspHarness.FreeUdpPort();
@@ -49,10 +49,10 @@ public sealed class T30SendInteropTests(ITestOutputHelper output) : IDisposable
         var result = line.Session.Result;
         Assert.NotNull(result);
         Assert.True(result.Success, $"{result.Completion}: {result.Detail}");
-        Assert.Equal(1, result.PagesSent);
+        Assert.Equal(pageCount, result.PagesSent);
         Assert.Equal("+1 555 0199", result.RemoteIdent);
         Assert.True(rx.Ok, rx.Output);
-        Assert.Equal("1", rx["pages_rx"]);
+        Assert.Equal($"{pageCount}", rx["pages_rx"]);
         Assert.Equal("+49 30 1234567", rx["remote_ident"]);
         Assert.Equal("99", rx["remote_sub"]);
         Assert.Equal("555", rx["remote_sid"]);
