@@ -190,6 +190,28 @@ public sealed class SipTransactionTests
         }, () => tx.State);
     }
 
+    public static TheoryData<string, bool, string[]> SuccessRetransmissionTable() => new()
+    {
+        { "2xx resent until ack", false, ["0.5:tick => resend | Completed", "1.5:tick => resend | Completed", "2:invite => resend | Completed", "3:ack => ack, terminated | Terminated"] },
+        { "no ack: BYE is due", false, ["31.9:tick => resend, resend, resend, resend, resend, resend, resend, resend, resend, resend | Completed", "32:tick => timeout H, terminated | Terminated"] },
+        { "tcp: no resend, still waits for ack", true, ["20:tick => | Completed", "32:tick => timeout H, terminated | Terminated"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SuccessRetransmissionTable))]
+    public void Uas_core_retransmits_2xx(string name, bool reliable, string[] steps)
+    {
+        var tx = new SipInviteSuccessRetransmitter(SipOutgoingMessage.ResponseTo(Invite, 200, toTag: "s1"), reliable);
+        Assert.Equal("send", Describe(tx.Start(S(0))));
+        var ack = (SipRequest)SipMessageParser.ParseDatagram(SipTestMessages.Invite("").Replace("INVITE sip", "ACK sip", StringComparison.Ordinal).Replace("314159 INVITE", "314159 ACK", StringComparison.Ordinal)).Message!;
+        Run(name, steps, e => e.Event switch
+        {
+            "tick" => tx.OnTimer(e.Time),
+            "invite" => tx.OnRequest(Invite, e.Time),
+            _ => tx.OnRequest(ack, e.Time),
+        }, () => tx.State);
+    }
+
     [Fact]
     public void Transaction_keys_follow_rfc3261_matching()
     {
