@@ -21,6 +21,13 @@ public static class FaxPdfWriter
         Write(document.Pages.Select(p => p.ToEncodedFaxPage()), output);
     }
 
+    /// <summary>Reads a TIFF from <paramref name="tiff"/> (within the read limits) and writes it as PDF.</summary>
+    public static void WriteTiff(Stream tiff, Stream output, TiffReadOptions? options = null)
+    {
+        TiffDocument document = TiffDocument.Read(tiff, options);
+        Write(document.Pages.Select(p => p.ToEncodedFaxPage()), output);
+    }
+
     public static byte[] FromTiff(ReadOnlyMemory<byte> tiff, TiffReadOptions? options = null)
     {
         using var output = new MemoryStream();

@@ -54,6 +54,10 @@ public sealed partial class FaxPdfWriterTests
         }
 
         byte[] pdfBytes = FaxPdfWriter.FromTiff(tiff.ToArray());
+        using var viaStream = new MemoryStream();
+        tiff.Position = 0;
+        FaxPdfWriter.WriteTiff(tiff, viaStream);
+        Assert.Equal(pdfBytes, viaStream.ToArray());
         string pdf = dir.File("fax.pdf");
         File.WriteAllBytes(pdf, pdfBytes);
 
