@@ -19,6 +19,8 @@ public class CodecBenchmarks
     private readonly ArrayBufferWriter<byte> _output = new(1 << 20);
     private int _next;
     private PageSink _sink = new([]);
+    private FaxEncoder? _encoder;
+    private FaxDecoder? _decoder;
 
     [Params(FaxCompression.Mh, FaxCompression.Mr, FaxCompression.Mmr)]
     public FaxCompression Compression { get; set; }
@@ -33,6 +35,8 @@ public class CodecBenchmarks
         _libTiffFiles = _pages.Select(p => LibTiffNet.Encode(p, Compression)).ToArray();
         _pixels = new byte[_pages.Max(p => p.Pixels.Length)];
         _sink = new PageSink(_pixels);
+        _encoder = FaxEncoder.Create(Corpus.FaxWidth, Options);
+        _decoder = FaxDecoder.Create(Corpus.FaxWidth, Options);
     }
 
     [Benchmark]
@@ -40,7 +44,8 @@ public class CodecBenchmarks
     {
         BilevelImage page = _pages[NextPage()];
         _output.ResetWrittenCount();
-        FaxEncoder encoder = FaxEncoder.Create(page.Width, Options);
+        FaxEncoder encoder = _encoder!;
+        encoder.Reset();
         encoder.EncodePage(page, _output);
         encoder.Finish(_output);
         return _output.WrittenCount;
@@ -50,7 +55,8 @@ public class CodecBenchmarks
     public int DecodeFaxPost()
     {
         _sink.Reset();
-        FaxDecoder decoder = FaxDecoder.Create(Corpus.FaxWidth, Options);
+        FaxDecoder decoder = _decoder!;
+        decoder.Reset();
         decoder.Push(_coded[NextPage()], _sink);
         decoder.Finish(_sink);
         return _sink.Rows;

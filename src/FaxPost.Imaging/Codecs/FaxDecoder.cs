@@ -59,6 +59,23 @@ public abstract class FaxDecoder
         return options.Compression == FaxCompression.Mmr ? new T6Decoder(width, options) : new T4Decoder(width, options);
     }
 
+    /// <summary>Makes the decoder ready for a new page of the same width and options, keeping its buffers.</summary>
+    public void Reset()
+    {
+        Status = FaxDecodeStatus.NeedMoreData;
+        Error = null;
+        _heldLength = 0;
+        _heldBit = 0;
+        _rows = 0;
+        _badRows = 0;
+        _badRun = 0;
+        _longestBadRun = 0;
+        CodingCount = 0;
+        Array.Clear(_row);
+        ChangingElements.AddSentinels(Reference, 0, Width);
+        ResetPage();
+    }
+
     /// <summary>Decodes what it can of <paramref name="data"/>; returns the status afterwards.</summary>
     public FaxDecodeStatus Push(ReadOnlySpan<byte> data, IFaxRowSink sink)
     {
@@ -119,6 +136,9 @@ public abstract class FaxDecoder
     /// used for good. With <paramref name="final"/> the data ends here and the status must leave
     /// <see cref="FaxDecodeStatus.NeedMoreData"/>.
     /// </summary>
+    /// <summary>Clears the scheme's own per-page state.</summary>
+    private protected abstract void ResetPage();
+
     private protected abstract long Decode(ReadOnlySpan<byte> data, long startBit, bool final, IFaxRowSink sink);
 
     /// <summary>Renders <see cref="Coding"/> as the next row, delivers it, and makes it the reference.</summary>

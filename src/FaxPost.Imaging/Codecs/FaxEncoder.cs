@@ -42,6 +42,16 @@ public abstract class FaxEncoder
         return options.Compression == FaxCompression.Mmr ? new T6Encoder(width, options) : new T4Encoder(width, options);
     }
 
+    /// <summary>Makes the encoder ready for a new page of the same width and options, keeping its buffers.</summary>
+    public void Reset()
+    {
+        _pending = 0;
+        _pendingCount = 0;
+        _finished = false;
+        RowsEncoded = 0;
+        ChangingElements.AddSentinels(_reference, 0, Width);
+    }
+
     /// <summary>Codes one packed row (MSB first, 1 = black, at least (width + 7) / 8 bytes).</summary>
     public void EncodeRow(ReadOnlySpan<byte> row, IBufferWriter<byte> output)
     {

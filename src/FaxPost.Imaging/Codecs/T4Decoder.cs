@@ -48,6 +48,17 @@ public sealed class T4Decoder : FaxDecoder
 
     private bool UsesEol => Options.EolBeforeEachRow;
 
+    private protected override void ResetPage()
+    {
+        _phase = Phase.Boundary;
+        _zeros = 0;
+        _eolRun = 0;
+        _rowPending = false;
+        _nextRow2D = false;
+        _needOneDimensional = false;
+        _started = false;
+    }
+
     private protected override long Decode(ReadOnlySpan<byte> data, long startBit, bool final, IFaxRowSink sink)
     {
         var reader = new BitReader(data, startBit);

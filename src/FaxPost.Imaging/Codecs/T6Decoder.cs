@@ -19,6 +19,12 @@ public sealed class T6Decoder : FaxDecoder
         }
     }
 
+    private protected override void ResetPage()
+    {
+        _boundaryZeros = 0;
+        _eols = 0;
+    }
+
     private protected override long Decode(ReadOnlySpan<byte> data, long startBit, bool final, IFaxRowSink sink)
     {
         var reader = new BitReader(data, startBit);

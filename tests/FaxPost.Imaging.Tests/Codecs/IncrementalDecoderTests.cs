@@ -111,6 +111,36 @@ public sealed class IncrementalDecoderTests
         TestPages.AssertSamePixels(page, decoded);
     }
 
+    [Theory]
+    [InlineData(FaxCompression.Mh)]
+    [InlineData(FaxCompression.Mr)]
+    [InlineData(FaxCompression.Mmr)]
+    public void Coders_are_reused_page_after_page_with_reset(FaxCompression compression)
+    {
+        var options = TestPages.Options(compression, 3);
+        BilevelImage[] pages = [TestPages.TextLike(1728, 50, 26), TestPages.Checkerboard(1728, 20), TestPages.Random(1728, 30, 27)];
+        FaxEncoder encoder = FaxEncoder.Create(1728, options);
+        FaxDecoder decoder = FaxDecoder.Create(1728, options);
+
+        // A failed or half-fed page first: Reset must forget all of it.
+        decoder.Push([0x00, 0x00, 0x01, 0xFF, 0x37], new BilevelImageSink(1728));
+        foreach (BilevelImage page in pages)
+        {
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            encoder.Reset();
+            encoder.EncodePage(page, output);
+            encoder.Finish(output);
+            Assert.Equal(FaxPageCodec.Encode(page, options), output.WrittenSpan.ToArray());
+
+            var sink = new BilevelImageSink(1728);
+            decoder.Reset();
+            decoder.Push(output.WrittenSpan, sink);
+            Assert.Equal(FaxDecodeStatus.PageComplete, decoder.Finish(sink));
+            Assert.Equal(new FaxDecodeStatistics(page.Height, 0, 0), decoder.Statistics);
+            TestPages.AssertSamePixels(page, sink.ToImage());
+        }
+    }
+
     internal static BilevelImage DecodeInChunks(byte[] coded, int width, FaxCodingOptions options, IEnumerable<int> sizes, out FaxDecodeStatistics statistics)
     {
         var sink = new BilevelImageSink(width);
