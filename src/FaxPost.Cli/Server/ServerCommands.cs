@@ -29,6 +29,8 @@ internal static class ServerCommands
         cleanup.SetAction((result, ct) => CleanupAsync(result.GetValue(config), result.GetValue(dryRun), ct));
         root.Subcommands.Add(cleanup);
 
+        root.Subcommands.Add(ConvertCommand.Create());
+
         var check = new Command("check-config", "Validate the configuration and print the effective settings.");
         check.SetAction((result, _) => Task.FromResult(CheckConfig(result.GetValue(config))));
         root.Subcommands.Add(check);
