@@ -280,6 +280,7 @@ public sealed partial class T30Session
         {
             case T30FrameType.Mcf:
                 Disarm(T30Timer.T4);
+                Disarm(T30Timer.T5);
                 if (IsEcm && _block < _blockCount - 1)
                 {
                     _block++;
@@ -319,8 +320,15 @@ public sealed partial class T30Session
                 SendBlock();
                 break;
             case T30FrameType.Rnr:
-                // T.30 A.5.5: the receiver is busy; ask again.
+                // T.30 A.5.5: the receiver is busy; ask again with RR, for at most T5 in all.
+                Disarm(T30Timer.T4);
+                if (_deadlines[(int)T30Timer.T5] is null)
+                {
+                    Arm(T30Timer.T5);
+                }
+
                 Send((T30FrameType.Rr, []));
+                _commandTries = 1;
                 Arm(T30Timer.T4);
                 break;
         }
@@ -375,6 +383,9 @@ public sealed partial class T30Session
                     SendDcsAndTcf();
                 }
 
+                break;
+            case (_, T30Timer.T5):
+                Finish(T30Completion.ReceiverNotReady, "RNR for all of T5", sendDcn: true);
                 break;
             case (T30State.WaitPostPageResponse or T30State.WaitCtr, T30Timer.T4):
                 if (_commandTries >= _options.MaxCommandTries)

@@ -67,6 +67,9 @@ public sealed partial class T30Session
     {
         _actions.Clear();
         _now = now;
+
+        // Timers that ran out before this input arrived act first.
+        CheckTimers();
         if (State == T30State.Complete)
         {
             return _actions;
@@ -139,7 +142,6 @@ public sealed partial class T30Session
                 break;
         }
 
-        CheckTimers();
         return _actions;
     }
 

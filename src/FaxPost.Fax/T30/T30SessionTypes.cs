@@ -50,6 +50,9 @@ public sealed record T30SessionOptions
 
     public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a far end may keep answering RNR before we give up (T.30 A.5.5).</summary>
+    public TimeSpan T5 { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How many PPRs for one block before the sender must send CTC or EOR (T.30 A.5.2: 4).</summary>
     public int MaxPprPerBlock { get; init; } = 4;
 
@@ -62,7 +65,7 @@ public sealed record T30SessionOptions
         T30Timer.T2 => T2,
         T30Timer.T4 => T4,
         T30Timer.T3 => TimeSpan.FromSeconds(10),
-        _ => TimeSpan.FromSeconds(60),
+        _ => T5,
     };
 }
 
@@ -243,6 +246,8 @@ public enum T30Completion : byte
     Incompatible,
     /// <summary>Sending: FTT at the slowest rate.</summary>
     TrainingFailed,
+    /// <summary>Sending: the far end stayed not ready (RNR) for all of T5.</summary>
+    ReceiverNotReady,
     /// <summary>Sending: a command got no response after every try.</summary>
     NoResponse,
 }

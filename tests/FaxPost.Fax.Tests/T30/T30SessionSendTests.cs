@@ -169,6 +169,26 @@ public sealed class T30SessionSendTests
     }
 
     [Fact]
+    public void Rnr_is_answered_with_rr_until_t5_runs_out()
+    {
+        _session = New(new T30Capabilities());
+        ToTraining(new T30Capabilities());
+        Step(T30Input.SendComplete, 1500);
+        Step(T30Input.Frame(Frame(T30FrameType.Cfr)));
+        Step(T30Input.Page(new byte[100], morePages: false));
+        Step(T30Input.SendComplete, 1000);
+        var rr = 0;
+        while (_session.State != T30State.Complete)
+        {
+            var a = Step(T30Input.Frame(Frame(T30FrameType.Rnr)), 2000);
+            rr += Sent(a).Count(t => t == T30FrameType.Rr);
+        }
+
+        Assert.Equal(30, rr); // one every 2 s for 60 s
+        Assert.Equal(T30Completion.ReceiverNotReady, _session.Result!.Completion);
+    }
+
+    [Fact]
     public void Pages_longer_than_a_block_go_in_several_blocks()
     {
         _session = New(new T30Capabilities());
