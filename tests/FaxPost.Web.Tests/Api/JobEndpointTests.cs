@@ -114,7 +114,11 @@ public sealed class JobEndpointTests : IAsyncLifetime
         var body = new
         {
             recipients = new[] { new { number = "+49 30 1234567", name = "Ms Miller", company = "ACME" } },
-            documents = new[] { new { fileName = "note.txt", content = Convert.ToBase64String("hello"u8.ToArray()) } },
+            documents = new[]
+            {
+                new { fileName = "note.txt", content = Convert.ToBase64String("hello"u8.ToArray()) },
+                new { fileName = "scan.pdf", content = Convert.ToBase64String(FaxPost.Imaging.Pdf.FaxPdfWriter.FromTiff(TestTiff.Pages(2))) },
+            },
             notBefore = DateTimeOffset.UtcNow.AddHours(2),
             maxTries = 2,
         };
@@ -124,6 +128,7 @@ public sealed class JobEndpointTests : IAsyncLifetime
         Assert.Equal("ACME", job.RecipientCompany);
         Assert.Equal(2, job.MaxTries);
         Assert.Equal(JobState.Queued, job.State);
+        Assert.Equal(3, job.PageCount); // one text page, two PDF pages, rendered by Ghostscript
     }
 
     public static TheoryData<string, string> RefusedSubmissions => new()
@@ -136,7 +141,7 @@ public sealed class JobEndpointTests : IAsyncLifetime
         { "bad resolution", "resolution" },
         { "bad priority", "priority" },
         { "bad time", "notBefore" },
-        { "unconvertible", "damaged" },
+        { "unconvertible", "broken.pdf" },
         { "bad base64", "base64" },
     };
 
@@ -185,7 +190,7 @@ public sealed class JobEndpointTests : IAsyncLifetime
                 break;
             case "unconvertible":
                 content = Form(("to", "+49 30 1234567"));
-                AddFile((MultipartFormDataContent)content, "broken.txt", "UNCONVERTIBLE"u8.ToArray());
+                AddFile((MultipartFormDataContent)content, "broken.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nthis is not a PDF body\n%%EOF\n"u8.ToArray());
                 status = 422;
                 break;
             default:

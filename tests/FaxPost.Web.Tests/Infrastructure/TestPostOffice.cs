@@ -23,8 +23,9 @@ namespace FaxPost.Web.Tests.Infrastructure;
 
 /// <summary>
 /// A whole post office behind the REST API, composed the way the host composes it: a real SQLite
-/// store and document store in a temporary directory, Core's services, the conversion worker and
-/// the scheduler running, one scripted line, and the API on an in-process test server.
+/// store and document store in a temporary directory, Core's services with the real document
+/// factory (Ghostscript and our own codecs), the conversion worker and the scheduler running, one
+/// scripted line, and the API on an in-process test server.
 /// </summary>
 internal sealed class TestPostOffice : IAsyncDisposable
 {
@@ -81,7 +82,6 @@ internal sealed class TestPostOffice : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IDocumentStore>(new FileDocumentStore(Path.Combine(directory, "documents")));
-        builder.Services.AddSingleton<IFaxDocumentFactory, TestFaxDocumentFactory>();
         builder.Services.AddSingleton<IFaxLine>(line);
         builder.Services.AddPostOffice(options);
         builder.Services.AddFaxPostWeb();
