@@ -1,0 +1,218 @@
+using System.Text;
+using FaxPost.Core.AddressBook;
+using FaxPost.Core.Jobs;
+using FaxPost.Gateways.Mail;
+using FaxPost.Gateways.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace FaxPost.Gateways.Tests.Mail;
+
+/// <summary>Mail-to-fax decisions on a real post office (SQLite, real converter), with mails captured instead of sent.</summary>
+public sealed class MailToFaxProcessorTests
+{
+    private readonly RecordingMailSender _sent = new();
+
+    [Fact]
+    public async Task PinIsRequiredWhenTheUserHasOne()
+    {
+        await using var office = await StartAsync();
+        var alice = await office.UserAsync("alice", "alice@example.org", "101", pin: "4711");
+        await office.UserAsync("bob", "bob@example.org", "102");
+        var processor = office.Get<MailToFaxProcessor>();
+
+        var missing = await processor.ProcessAsync(Mail(alice.Email!, "102"), CancellationToken.None);
+        var wrong = await processor.ProcessAsync(Mail(alice.Email!, "102 PIN 5555"), CancellationToken.None);
+        var right = await processor.ProcessAsync(Mail(alice.Email!, "102 PIN 4711"), CancellationToken.None);
+
+        Assert.Equal(MailOutcome.Refused, missing.Outcome);
+        Assert.Equal(MailOutcome.Refused, wrong.Outcome);
+        Assert.Equal(MailOutcome.Submitted, right.Outcome);
+        var reply = await _sent.WaitForAsync(alice.Email!);
+        Assert.Contains("PIN", reply.TextBody, StringComparison.Ordinal);
+        Assert.All(_sent.To(alice.Email!), m => Assert.DoesNotContain("5555", m.Subject, StringComparison.Ordinal));
+        Assert.Single(await office.JobsOfAsync(alice));
+    }
+
+    [Fact]
+    public async Task ServerWidePinRefusesUsersWithoutOne()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.RequirePin = true;
+        await using var office = await StartAsync(options);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var result = await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "0030123456 PIN 1234"), CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, result.Outcome);
+        Assert.Contains("has none yet", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SubjectNumbersAreDialledWithTheAccessCodeAndNamesComeFromTheAddressBook()
+    {
+        await using var office = await StartAsync();
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        await office.Store.AddressBook.SaveContactAsync(new Contact { Name = "Acme Ltd", Company = "Acme", FaxNumber = "+44 20 7946 0000" }, CancellationToken.None);
+
+        var result = await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "0030123456; acme ltd"), CancellationToken.None);
+
+        Assert.Equal(MailOutcome.Submitted, result.Outcome);
+        var jobs = (await office.JobsOfAsync(alice)).OrderBy(j => j.Id).ToList();
+        Assert.Equal(["+4930123456", "+442079460000"], jobs.Select(j => j.DialNumber));
+        Assert.Equal("Acme Ltd", jobs[1].RecipientName);
+    }
+
+    [Theory]
+    [InlineData("Nobody Known", "neither a fax number nor a name")]
+    [InlineData("30123456", "access code")]
+    [InlineData("Hello, how are you?", "neither a fax number nor a name")]
+    [InlineData("", "names no recipient")]
+    [InlineData("0 1", "does not exist")]
+    [InlineData("0030123456, 00123456789012345678", "more than 15 digits")]
+    public async Task BadRecipientsAreRefusedWithTheReason(string subject, string reason)
+    {
+        await using var office = await StartAsync();
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var result = await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, subject), CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, result.Outcome);
+        Assert.Contains(reason, result.Detail, StringComparison.Ordinal);
+        Assert.Contains(reason, (await _sent.WaitForAsync(alice.Email!)).TextBody, StringComparison.Ordinal);
+        Assert.Empty(await office.JobsOfAsync(alice));
+    }
+
+    [Fact]
+    public async Task RecipientsFromTheAddressLocalPart()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.Recipients = MailRecipientSource.LocalPart;
+        options.FaxDomain = "fax.example.org";
+        await using var office = await StartAsync(options);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var mail = Mail(alice.Email!, "our offer");
+        mail.To.Clear();
+        mail.To.Add(MailboxAddress.Parse("+4930123456@fax.example.org"));
+        mail.Cc.Add(MailboxAddress.Parse("0040-1234567@FAX.example.org")); // access code + national number (Hamburg)
+
+        Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(mail, CancellationToken.None)).Outcome);
+        Assert.Equal(["+4930123456", "+49401234567"], (await office.JobsOfAsync(alice)).Select(j => j.DialNumber).Order());
+    }
+
+    [Fact]
+    public async Task SerialLetterMailsContactsWithAddressesAndFaxesTheOthers()
+    {
+        await using var office = await StartAsync();
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        long mailed = await office.Store.AddressBook.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Mia Mail", FaxNumber = "+4930111111", Email = "mia@customer.example" }, CancellationToken.None);
+        long faxed = await office.Store.AddressBook.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Fritz Fax", FaxNumber = "+4930222222" }, CancellationToken.None);
+        await office.Store.AddressBook.SaveListAsync(new DistributionList { OwnerUserId = alice.Id, Name = "Customers", ContactIds = [mailed, faxed] }, CancellationToken.None);
+
+        var result = await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "Customers"), CancellationToken.None);
+
+        Assert.Equal(MailOutcome.Submitted, result.Outcome);
+        var job = Assert.Single(await office.JobsOfAsync(alice));
+        Assert.Equal("+4930222222", job.DialNumber);
+        var letter = await _sent.WaitForAsync("mia@customer.example");
+        Assert.Equal("application/pdf", Assert.Single(letter.Attachments.OfType<MimePart>()).ContentType.MimeType);
+        Assert.Equal("alice@example.org", letter.ReplyTo.Mailboxes.Single().Address);
+        var report = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter", StringComparison.Ordinal));
+        Assert.Contains("Mia Mail: by e-mail to mia@customer.example: sent", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Fritz Fax: by fax to +4930222222: job {job.Id}", report.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownTypesHugeAttachmentsAndEmptyMailsAreRefusedByName()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.MaxDocumentBytes = 64 * 1024;
+        await using var office = await StartAsync(options);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var processor = office.Get<MailToFaxProcessor>();
+
+        var zip = await processor.ProcessAsync(MailWith(alice.Email!, "0030123456", ("bomb.zip", [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0], "application/zip")), CancellationToken.None);
+        Assert.Contains("bomb.zip (application/zip): this kind of file cannot be faxed", zip.Detail, StringComparison.Ordinal);
+
+        var huge = await processor.ProcessAsync(MailWith(alice.Email!, "0030123456", ("big.pdf", Encoding.ASCII.GetBytes("%PDF-1.4\n" + new string('x', 100_000)), "application/pdf")), CancellationToken.None);
+        Assert.Contains("larger than", huge.Detail, StringComparison.Ordinal);
+
+        var empty = await processor.ProcessAsync(MailWith(alice.Email!, "0030123456"), CancellationToken.None);
+        Assert.Contains("no attachment to fax", empty.Detail, StringComparison.Ordinal);
+
+        var garbage = await processor.ProcessAsync(MailWith(alice.Email!, "0030123456", ("scan.pdf", Encoding.ASCII.GetBytes("%PDF-1.4 this is not a PDF at all"), "application/pdf")), CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, garbage.Outcome); // the converter names the file
+
+        Assert.Empty(await office.JobsOfAsync(alice));
+    }
+
+    [Fact]
+    public async Task MailAndAttachmentsFaxesTheHtmlBodyAsText()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.Content = MailFaxContent.MailAndAttachments;
+        await using var office = await StartAsync(options, fast: true);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var mail = Mail(alice.Email!, "0030123456");
+        var builder = new BodyBuilder { HtmlBody = "<p>Dear customer,</p><p>our offer.</p>" };
+        builder.Attachments.Add("offer.pdf", MailEndToEndTests.TwoPagePdf(), new ContentType("application", "pdf"));
+        mail.Body = builder.ToMessageBody();
+
+        Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(mail, CancellationToken.None)).Outcome);
+        var job = Assert.Single(await office.JobsOfAsync(alice));
+        var documents = await office.Store.Jobs.DocumentsAsync(job.GroupId, CancellationToken.None);
+        Assert.Equal(["mail.txt", "offer.pdf"], documents.OrderBy(d => d.Order).Select(d => d.FileName));
+        await using var text = office.Get<Core.Documents.IDocumentStore>().OpenRead(documents.Single(d => d.FileName == "mail.txt").StoredPath);
+        Assert.Equal("Dear customer,\n\nour offer.\n", await new StreamReader(text).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task ACrashBetweenSubmitAndDoneDoesNotSendTwice()
+    {
+        await using var office = await StartAsync(fast: true);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var processor = office.Get<MailToFaxProcessor>();
+        var mail = Mail(alice.Email!, "0030123456");
+        string key = MailToFaxProcessor.KeyOf(mail.Headers);
+
+        // Claimed, then the server died before anything was stored: the next fetch submits.
+        await office.Store.Settings.SetAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, CancellationToken.None);
+        Assert.Equal(MailOutcome.Submitted, (await processor.ProcessAsync(mail, CancellationToken.None)).Outcome);
+
+        // Claimed and stored, but the server died before "done" (and before the mailbox flag): recognised, not resent.
+        await office.Store.Settings.SetAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, CancellationToken.None);
+        var again = await processor.ProcessAsync(mail, CancellationToken.None);
+        Assert.Equal(MailOutcome.Duplicate, again.Outcome);
+        Assert.Contains("recovered", await office.Store.Settings.GetAsync(key, CancellationToken.None), StringComparison.Ordinal);
+
+        Assert.Equal(MailOutcome.Duplicate, (await processor.ProcessAsync(mail, CancellationToken.None)).Outcome);
+        Assert.Single(await office.JobsOfAsync(alice));
+    }
+
+    private Task<MailPostOffice> StartAsync(MailGatewayOptions? options = null, bool fast = false) =>
+        MailPostOffice.StartAsync(options, services =>
+        {
+            services.AddSingleton<IMailSender>(_sent);
+            if (fast)
+            {
+                services.AddSingleton<IFaxDocumentFactory, OnePageFactory>();
+            }
+        });
+
+    /// <summary>A mail-to-fax message with a two-page PDF attached.</summary>
+    internal static MimeMessage Mail(string from, string subject) =>
+        MailWith(from, subject, ("offer.pdf", MailEndToEndTests.TwoPagePdf(), "application/pdf"));
+
+    internal static MimeMessage MailWith(string from, string subject, params (string Name, byte[] Content, string Type)[] attachments)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse("fax@example.org"));
+        message.Subject = subject;
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("test.example");
+        var builder = new BodyBuilder { TextBody = "Please fax." };
+        foreach (var (name, content, type) in attachments)
+        {
+            builder.Attachments.Add(name, content, ContentType.Parse(type));
+        }
+
+        message.Body = builder.ToMessageBody();
+        return message;
+    }
+}
