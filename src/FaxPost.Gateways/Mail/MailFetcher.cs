@@ -142,7 +142,21 @@ public sealed partial class MailFetcher(MailToFaxProcessor processor, MailGatewa
             }
             else
             {
-                result = await processor.ProcessAsync(await folder.GetMessageAsync(summary.UniqueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                MimeMessage? message = null;
+                string? unreadable = null;
+                try
+                {
+                    message = await folder.GetMessageAsync(summary.UniqueId, ct).ConfigureAwait(false);
+                }
+                catch (FormatException e)
+                {
+                    // MimeKit's ParseException: answered from the headers, so the message cannot block the mailbox.
+                    unreadable = e.Message;
+                }
+
+                result = message is not null
+                    ? await processor.ProcessAsync(message, ct).ConfigureAwait(false)
+                    : await processor.RefuseUnreadableAsync(await HeadersOrEmptyAsync(() => folder.GetHeadersAsync(summary.UniqueId, ct)).ConfigureAwait(false), unreadable!, ct).ConfigureAwait(false);
             }
 
             LogHandled(summary.UniqueId.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Outcome, result.Detail);
@@ -210,7 +224,21 @@ public sealed partial class MailFetcher(MailToFaxProcessor processor, MailGatewa
                 }
                 else
                 {
-                    result = await processor.ProcessAsync(await client.GetMessageAsync(i, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    MimeMessage? message = null;
+                    string? unreadable = null;
+                    try
+                    {
+                        message = await client.GetMessageAsync(i, ct).ConfigureAwait(false);
+                    }
+                    catch (FormatException e)
+                    {
+                        unreadable = e.Message;
+                    }
+
+                    int index = i;
+                    result = message is not null
+                        ? await processor.ProcessAsync(message, ct).ConfigureAwait(false)
+                        : await processor.RefuseUnreadableAsync(headers ?? await HeadersOrEmptyAsync(() => client.GetMessageHeadersAsync(index, ct)).ConfigureAwait(false), unreadable!, ct).ConfigureAwait(false);
                 }
 
                 LogHandled((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Outcome, result.Detail);
@@ -228,6 +256,18 @@ public sealed partial class MailFetcher(MailToFaxProcessor processor, MailGatewa
         // RFC 1939 §6: deletions take effect at QUIT.
         await client.DisconnectAsync(true, ct).ConfigureAwait(false);
         return done;
+    }
+
+    private static async Task<HeaderList> HeadersOrEmptyAsync(Func<Task<HeaderList>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
     }
 
     [LoggerMessage(EventId = 6401, Level = LogLevel.Warning, Message = "Fetching mail from {Host} failed; next try in {Seconds} s")]

@@ -80,6 +80,27 @@ public sealed partial class MailToFaxProcessor(
         return GuardAsync(message, KeyOf(headers), () => TooLargeAsync(message, size, ct), ct);
     }
 
+    /// <summary>A message whose MIME structure cannot be parsed at all: answered from its headers (if any) so it does not come back.</summary>
+    public Task<MailResult> RefuseUnreadableAsync(HeaderList headers, string error, CancellationToken ct)
+    {
+        var message = new MimeMessage();
+        foreach (var header in headers)
+        {
+            message.Headers.Add(header);
+        }
+
+        string key = KeyOf(headers);
+        return GuardAsync(message, key, async () =>
+        {
+            if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
+            {
+                return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+            }
+
+            return await RefuseAsync(message, key, $"The fax was not sent: the mail could not be read ({error}). Send it again, with the document as a PDF attachment.", ct).ConfigureAwait(false);
+        }, ct);
+    }
+
     public Task<MailResult> ProcessAsync(MimeMessage message, CancellationToken ct) =>
         GuardAsync(message, KeyOf(message.Headers), () => HandleAsync(message, KeyOf(message.Headers), ct), ct);
 

@@ -185,6 +185,22 @@ public sealed class MailToFaxProcessorTests
         Assert.Single(await office.JobsOfAsync(alice));
     }
 
+    [Fact]
+    public async Task UnreadableMailsAreAnsweredFromTheirHeadersOrDropped()
+    {
+        await using var office = await StartAsync(fast: true);
+        var processor = office.Get<MailToFaxProcessor>();
+        var headers = new HeaderList { { "From", "alice@example.org" }, { "Subject", "0030123456" }, { "Message-ID", "<broken@example.org>" } };
+
+        var answered = await processor.RefuseUnreadableAsync(headers, "Failed to parse message headers", CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, answered.Outcome);
+        Assert.Contains("could not be read", (await _sent.WaitForAsync("alice@example.org")).TextBody, StringComparison.Ordinal);
+
+        var nothing = await processor.RefuseUnreadableAsync([], "no headers", CancellationToken.None);
+        Assert.Equal(MailOutcome.Discarded, nothing.Outcome);
+        Assert.True(nothing.IsDone);
+    }
+
     private Task<MailPostOffice> StartAsync(MailGatewayOptions? options = null, bool fast = false) =>
         MailPostOffice.StartAsync(options, services =>
         {
