@@ -43,7 +43,7 @@ public sealed class RoundTripTests
     public void Odd_widths_round_trip(FaxCompression compression, int k, bool aligned, bool lsb, bool rtc)
     {
         var options = TestPages.Options(compression, Math.Max(k, 1), aligned, lsb, rtc);
-        foreach (int width in new[] { 1, 2, 7, 9, 63, 64, 65, 1000, 2561, 5200 })
+        foreach (int width in new[] { 1, 2, 7, 9, 63, 64, 65, 1000, 2561, 5200, 8192 })
         {
             foreach ((string name, BilevelImage page) in TestPages.Structured(width, 12, width + 3))
             {
