@@ -113,12 +113,12 @@ internal static class JobSubmission
         {
             Recipients = recipients,
             Documents = documents,
-            MailboxId = Optional(form["mailbox"], "mailbox", s => Id("mailbox", s)),
+            MailboxId = Optional(form["mailbox"], s => Id("mailbox", s)),
             Resolution = Resolution(Single(form["resolution"])),
-            Priority = Optional(form["priority"], "priority", s => Int("priority", s)) ?? JobDefaults.Priority,
-            NotBefore = Optional(form["notBefore"], "notBefore", Time),
-            MaxTries = Optional(form["maxTries"], "maxTries", s => Int("maxTries", s)),
-            CoverPage = Optional(form["cover"], "cover", Bool) ?? false,
+            Priority = Optional(form["priority"], s => Int("priority", s)) ?? JobDefaults.Priority,
+            NotBefore = Optional(form["notBefore"], Time),
+            MaxTries = Optional(form["maxTries"], s => Int("maxTries", s)),
+            CoverPage = Optional(form["cover"], Bool) ?? false,
             Subject = Single(form["subject"]),
             Note = Single(form["note"]),
             NotifyAddress = Single(form["notify"]),
@@ -191,7 +191,7 @@ internal static class JobSubmission
 
     private static string? Single(StringValues values) => values.Count == 0 || string.IsNullOrWhiteSpace(values[^1]) ? null : values[^1]!.Trim();
 
-    private static T? Optional<T>(StringValues values, string field, Func<string, T> parse)
+    private static T? Optional<T>(StringValues values, Func<string, T> parse)
         where T : struct =>
         Single(values) is { } s ? parse(s) : null;
 

@@ -131,6 +131,32 @@ public sealed class JobEndpointTests : IAsyncLifetime
         Assert.Equal(3, job.PageCount); // one text page, two PDF pages, rendered by Ghostscript
     }
 
+    [Fact]
+    public async Task Recipients_may_be_address_book_contacts_and_distribution_lists()
+    {
+        using var client = _office.Client(_alice.Token);
+        var anna = await HttpAssert.OkAsync<ContactView>(await client.PostAsJsonAsync("/api/v1/contacts", new { name = "Anna", company = "ACME", faxNumber = "+49 30 1111111" }), 201);
+        var ben = await HttpAssert.OkAsync<ContactView>(await client.PostAsJsonAsync("/api/v1/contacts", new { name = "Ben", faxNumber = "+49 30 2222222" }), 201);
+        var carl = await HttpAssert.OkAsync<ContactView>(await client.PostAsJsonAsync("/api/v1/contacts", new { name = "Carl", email = "carl@example.org" }), 201);
+        var list = await HttpAssert.OkAsync<ListView>(await client.PostAsJsonAsync("/api/v1/lists", new { name = "Partners", contactIds = new[] { ben.Id, carl.Id } }), 201);
+
+        using var form = Form(("contact", anna.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("list", list.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("notBefore", DateTimeOffset.UtcNow.AddHours(1).ToString("O")));
+        AddFile(form, "letter.txt", "hello"u8.ToArray());
+        var submission = await HttpAssert.OkAsync<SubmissionView>(await client.PostAsync("/api/v1/jobs", form), 202);
+        // Carl has no fax number: the list sends to Ben only.
+        Assert.Equal(["Anna", "Ben"], submission.Jobs.Select(j => j.RecipientName ?? "").Order().ToArray());
+        Assert.Equal("ACME", submission.Jobs.Single(j => j.RecipientName == "Anna").RecipientCompany);
+        Assert.All(submission.Jobs, j => Assert.Equal(submission.GroupId, j.GroupId));
+
+        // Someone else's contact is not a recipient for me.
+        var bob = await _office.UserAsync("bob");
+        using var other = _office.Client(bob.Token);
+        using var stolen = Form(("contact", anna.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        AddFile(stolen, "letter.txt", "hello"u8.ToArray());
+        var problem = await HttpAssert.ProblemAsync(await other.PostAsync("/api/v1/jobs", stolen), 400, ProblemKinds.Validation);
+        Assert.Contains($"no contact {anna.Id}", problem.Detail(), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> RefusedSubmissions => new()
     {
         { "bad number", "not a fax number" },

@@ -5,6 +5,7 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Jobs;
 using FaxPost.Web.Api;
 using FaxPost.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaxPost.Web.Tests.Cli;
 
@@ -76,6 +77,22 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Equal(200, job.Priority);
         Assert.Equal(FaxPost.Imaging.Conversion.FaxResolution.Standard, job.Resolution);
         Assert.NotNull(job.NotBefore);
+    }
+
+    [Fact]
+    public async Task Send_to_a_distribution_list_with_a_cover_page()
+    {
+        var jobs = _office.Services.GetRequiredService<FaxPost.Core.AddressBook.AddressBookService>();
+        var me = await _office.PrincipalAsync(_alice.Id);
+        var first = await jobs.SaveContactAsync(me, new FaxPost.Core.AddressBook.Contact { Name = "First", FaxNumber = "+49 30 3333333" }, false, CancellationToken.None);
+        var second = await jobs.SaveContactAsync(me, new FaxPost.Core.AddressBook.Contact { Name = "Second", FaxNumber = "+49 30 4444444" }, false, CancellationToken.None);
+        var list = await jobs.SaveListAsync(me, new FaxPost.Core.AddressBook.DistributionList { Name = "Both", ContactIds = [first.Id, second.Id] }, false, CancellationToken.None);
+
+        var result = await _cli.RunAsync("send", "--list", list.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cover", "--subject", "Hi", "--note", "two pages", _letter);
+        Assert.True(result.Exit == 0, result.Error + result.Output);
+        Assert.Contains(result.Lines, l => l.EndsWith("to +49 30 3333333 (First)", StringComparison.Ordinal));
+        Assert.Contains(result.Lines, l => l.EndsWith("to +49 30 4444444 (Second)", StringComparison.Ordinal));
+        Assert.Equal(2, result.Lines.Count(l => l.EndsWith(": done", StringComparison.Ordinal)));
     }
 
     [Theory]
