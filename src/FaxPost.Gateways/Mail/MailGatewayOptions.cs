@@ -91,6 +91,12 @@ public sealed class MailGatewayOptions
     /// <summary>Domain of fax addresses (+4989123456@fax.example.org) for <see cref="MailRecipientSource.LocalPart"/>.</summary>
     public string? FaxDomain { get; set; }
 
+    /// <summary>
+    /// The authserv-id of our own mail server (e.g. "mx.example.org"): when set, mail-to-fax takes only
+    /// mails whose From it confirmed in an Authentication-Results header (DMARC, DKIM or SPF pass).
+    /// </summary>
+    public string? TrustedAuthServId { get; set; }
+
     /// <summary>Senders must put their PIN in the subject ("PIN 1234").</summary>
     public bool RequirePin { get; set; }
 

@@ -156,6 +156,12 @@ public sealed partial class MailToFaxProcessor(
             return await DiscardAsync(message, key, "no single From address to answer", ct).ConfigureAwait(false);
         }
 
+        if (options.TrustedAuthServId is { Length: > 0 } authServId && !SenderVerification.IsVerified(message.Headers, authServId, fromAddress, out string unverified))
+        {
+            LogUnverifiedSender(fromAddress, unverified);
+            return await RefuseAsync(message, key, $"The fax was not sent: our mail server could not confirm that this mail comes from {fromAddress} ({unverified}).", ct).ConfigureAwait(false);
+        }
+
         var user = await store.Users.FindByEmailAsync(fromAddress, ct).ConfigureAwait(false);
         var principal = user is { Active: true } ? await accounts.PrincipalForAsync(user.Id, "mail", ct).ConfigureAwait(false) : null;
         if (user is null || principal is null)
@@ -508,6 +514,9 @@ public sealed partial class MailToFaxProcessor(
 
     [LoggerMessage(EventId = 6306, Level = LogLevel.Information, Message = "Mail-to-fax from {Login} refused by the post office: {Reason}")]
     private partial void LogRefusedByPostOffice(string login, string reason);
+
+    [LoggerMessage(EventId = 6308, Level = LogLevel.Warning, Message = "Mail-to-fax from {Address} not confirmed by our mail server: {Reason}")]
+    private partial void LogUnverifiedSender(string address, string reason);
 
     [LoggerMessage(EventId = 6307, Level = LogLevel.Error, Message = "Mail-to-fax crashed on {Mail}")]
     private partial void LogCrashed(Exception e, string mail);

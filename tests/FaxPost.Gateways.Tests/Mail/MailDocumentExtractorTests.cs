@@ -105,6 +105,41 @@ public sealed class MailDocumentExtractorTests
         Assert.Contains(result.Refused, r => r.StartsWith("Old offer.eml", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void SameResultWhenTheMailArrivesInAnyChunks()
+    {
+        var original = Message("Grüße", ("a.pdf", Pdf, "application/pdf"), ("n.txt", Encoding.UTF8.GetBytes("note"), "text/plain"));
+        using var raw = new MemoryStream();
+        original.WriteTo(raw);
+        byte[] bytes = raw.ToArray();
+        var expected = Extract(MimeMessage.Load(new MemoryStream(bytes)));
+        foreach (int chunk in new[] { 1, 2, 3, 7, 64, 1000 })
+        {
+            var result = Extract(MimeMessage.Load(new ChunkedStream(bytes, chunk)));
+            Assert.Equal(expected.Documents.Select(d => (d.FileName, d.Kind, Convert.ToHexString(d.Content))), result.Documents.Select(d => (d.FileName, d.Kind, Convert.ToHexString(d.Content))));
+        }
+
+        // Every prefix of the mail parses to something (a truncated download) without an exception other than MimeKit's FormatException.
+        for (int n = 0; n < bytes.Length; n += 13)
+        {
+            try
+            {
+                _ = Extract(MimeMessage.Load(new MemoryStream(bytes, 0, n)));
+            }
+            catch (FormatException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Returns at most <c>chunk</c> bytes per read, as a slow network would.</summary>
+    private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
+    }
+
     private static MailDocuments Extract(MimeMessage message) => new MailDocumentExtractor(MailFaxContent.Attachments, 1 << 20, 10).Extract(message);
 
     internal static MimeMessage Message(string body, params (string Name, byte[] Content, string Type)[] attachments)

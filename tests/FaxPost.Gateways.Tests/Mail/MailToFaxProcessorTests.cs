@@ -47,6 +47,25 @@ public sealed class MailToFaxProcessorTests
     }
 
     [Fact]
+    public async Task ForgedFromIsRefusedWhenOurMailServerMustConfirmIt()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.TrustedAuthServId = "mx.example.org";
+        await using var office = await StartAsync(options, fast: true);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var processor = office.Get<MailToFaxProcessor>();
+
+        var forged = Mail(alice.Email!, "0030123456");
+        forged.Headers.Insert(0, new Header("Authentication-Results", "mx.example.org; dmarc=fail header.from=example.org"));
+        Assert.Equal(MailOutcome.Refused, (await processor.ProcessAsync(forged, CancellationToken.None)).Outcome);
+
+        var genuine = Mail(alice.Email!, "0030123456");
+        genuine.Headers.Insert(0, new Header("Authentication-Results", "mx.example.org; dkim=pass header.d=example.org"));
+        Assert.Equal(MailOutcome.Submitted, (await processor.ProcessAsync(genuine, CancellationToken.None)).Outcome);
+        Assert.Single(await office.JobsOfAsync(alice));
+    }
+
+    [Fact]
     public async Task SubjectNumbersAreDialledWithTheAccessCodeAndNamesComeFromTheAddressBook()
     {
         await using var office = await StartAsync();
