@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace FaxPost.Cli.Client;
 
@@ -11,6 +12,18 @@ namespace FaxPost.Cli.Client;
 public static class ClientCommands
 {
     public static void AddTo(RootCommand root) => AddTo(root, ClientEnvironment.Process);
+
+    /// <summary>
+    /// Parses and runs a command line. A command line the parser refuses (unknown option, a value of
+    /// the wrong kind) exits with 2 like the verbs' own usage errors; System.CommandLine alone says 1.
+    /// </summary>
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, InvocationConfiguration? configuration = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var parse = root.Parse(args);
+        int exit = await parse.InvokeAsync(configuration ?? new InvocationConfiguration(), ct).ConfigureAwait(false);
+        return parse.Action is ParseErrorAction ? CommonOptions.Usage : exit;
+    }
 
     internal static void AddTo(RootCommand root, ClientEnvironment environment)
     {

@@ -29,7 +29,7 @@ internal sealed class CliRunner(TestPostOffice office)
         ClientCommands.AddTo(root, environment);
         var error = new StringWriter();
         var all = args.Contains("--server") ? args : [.. args, "--server", "http://localhost"];
-        int exit = await root.Parse(all).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        int exit = await ClientCommands.InvokeAsync(root, all, new InvocationConfiguration { Output = output, Error = error });
         return new CliResult(exit, output.ToString() ?? "", error.ToString());
     }
 }

@@ -209,6 +209,18 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Contains("unknown, revoked or expired", revoked.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("status", "--bogus")]
+    [InlineData("status", "not-a-number")]
+    [InlineData("cancel")]
+    [InlineData("send", "--priority", "high")]
+    public async Task A_command_line_the_parser_refuses_exits_2(params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+        Assert.Equal(2, result.Exit);
+        Assert.NotEmpty(result.Error);
+    }
+
     [Fact]
     public async Task An_unreachable_server_exits_3()
     {
