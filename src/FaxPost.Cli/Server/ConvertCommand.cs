@@ -95,68 +95,71 @@ internal static class ConvertCommand
             return 0;
         }
 
-        var converter = new DocumentConverter(new ConverterSettings());
-        var options = new ConversionOptions { Resolution = resolution, Paper = paper, MaxPages = maxPages };
-        var pages = new List<BilevelImage>();
-        int rendered = 0;
-        foreach (string input in inputs)
-        {
-            await foreach (var image in converter.RenderAsync(new SourceDocument(Path.GetFileName(input), Path.GetFullPath(input)), options with { MaxPages = maxPages - rendered }, ct).ConfigureAwait(false))
-            {
-                rendered++;
-                var fitted = image.Width == width ? image : BilevelScaler.ToWidth(image, width, WidthAdjustment.Scale);
-                if (extension == ".png")
-                {
-                    if (rendered == pageNumber)
-                    {
-                        await File.WriteAllBytesAsync(output, pngWidth is { } w ? FaxThumbnail.RenderPng(fitted, w) : PngEncoder.Encode(fitted), ct).ConfigureAwait(false);
-                        Console.WriteLine($"{output}: page {pageNumber}");
-                        return 0;
-                    }
-
-                    continue;
-                }
-
-                pages.Add(fitted);
-            }
-        }
-
-        if (extension == ".png")
-        {
-            throw new ArgumentException($"the documents have only {rendered} page(s), not {pageNumber}.");
-        }
-
-        var coding = new FaxCodingOptions { Compression = compression, K = resolution == FaxResolution.Standard ? 2 : 4 };
-        if (extension is ".tif" or ".tiff")
-        {
-            await using var file = File.Create(output);
-            await WriteTiffAsync(pages, coding, file, ct).ConfigureAwait(false);
-        }
-        else if (extension == ".pdf")
-        {
-            using var buffer = new MemoryStream();
-            await WriteTiffAsync(pages, coding with { Compression = FaxCompression.Mmr }, buffer, ct).ConfigureAwait(false);
-            await using var pdf = File.Create(output);
-            FaxPdfWriter.WriteTiff(buffer.ToArray(), pdf);
-        }
-        else
+        if (extension is not (".tif" or ".tiff" or ".pdf" or ".png"))
         {
             throw new ArgumentException($"the output must end in .tif, .pdf or .png, not '{extension}'.");
         }
 
-        Console.WriteLine($"{output}: {pages.Count} page(s), {width} px wide, {resolutionName}, {(extension == ".pdf" ? "mmr" : compressionName.ToLowerInvariant())}");
-        return 0;
-    }
+        var converter = new DocumentConverter(new ConverterSettings());
+        var options = new ConversionOptions { Resolution = resolution, Paper = paper, MaxPages = maxPages };
+        var coding = new FaxCodingOptions { Compression = extension == ".pdf" ? FaxCompression.Mmr : compression, K = resolution == FaxResolution.Standard ? 2 : 4 };
 
-    private static async Task WriteTiffAsync(List<BilevelImage> pages, FaxCodingOptions coding, Stream output, CancellationToken ct)
-    {
-        await using var writer = new TiffFaxWriter(output, new TiffFaxWriterOptions { Coding = coding, LeaveOpen = true });
-        foreach (var page in pages)
+        // Pages are encoded as Ghostscript delivers them, so rendering (its process) and coding (ours) overlap.
+        using var buffer = new MemoryStream();
+        string temporary = output + ".part";
+        int rendered = 0;
+        try
         {
-            await writer.AppendPageAsync(page, cancellationToken: ct).ConfigureAwait(false);
+            await using (Stream target = extension == ".pdf" ? buffer : File.Create(temporary))
+            await using (var writer = new TiffFaxWriter(target, new TiffFaxWriterOptions { Coding = coding, LeaveOpen = true }))
+            {
+                foreach (string input in inputs)
+                {
+                    await foreach (var image in converter.RenderAsync(new SourceDocument(Path.GetFileName(input), Path.GetFullPath(input)), options with { MaxPages = maxPages - rendered }, ct).ConfigureAwait(false))
+                    {
+                        rendered++;
+                        var fitted = image.Width == width ? image : BilevelScaler.ToWidth(image, width, WidthAdjustment.Scale);
+                        if (extension == ".png")
+                        {
+                            if (rendered == pageNumber)
+                            {
+                                await File.WriteAllBytesAsync(output, pngWidth is { } w ? FaxThumbnail.RenderPng(fitted, w) : PngEncoder.Encode(fitted), ct).ConfigureAwait(false);
+                                Console.WriteLine($"{output}: page {pageNumber}");
+                                return 0;
+                            }
+
+                            continue;
+                        }
+
+                        await writer.AppendPageAsync(fitted, cancellationToken: ct).ConfigureAwait(false);
+                    }
+                }
+
+                writer.Complete();
+            }
+
+            if (extension == ".png")
+            {
+                throw new ArgumentException($"the documents have only {rendered} page(s), not {pageNumber}.");
+            }
+
+            if (extension == ".pdf")
+            {
+                await using var pdf = File.Create(output);
+                FaxPdfWriter.WriteTiff(buffer.ToArray(), pdf);
+            }
+            else
+            {
+                File.Move(temporary, output, overwrite: true);
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
 
-        writer.Complete();
+        Console.WriteLine($"{output}: {rendered} page(s), {width} px wide, {resolutionName}, {(extension == ".pdf" ? "mmr" : compressionName.ToLowerInvariant())}");
+        return 0;
     }
 
     private static bool IsTiff(string path)
