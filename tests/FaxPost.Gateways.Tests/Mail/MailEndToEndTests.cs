@@ -74,6 +74,23 @@ public sealed class MailEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OversizedMailIsRefusedFromItsHeadersWithoutDownload()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.MaxMessageBytes = 2048;
+        await using var office = await MailPostOffice.StartAsync(options);
+        var alice = await office.UserAsync("alice", MailPostOffice.Address("alice"), "101");
+
+        await MailServers.AppendAsync(FaxMail(alice.Email!, "0030123456", ("offer.pdf", TwoPagePdf())));
+        Assert.Equal(1, await office.Get<MailFetcher>().FetchOnceAsync(CancellationToken.None));
+
+        var reply = Assert.Single(await MailServers.WaitForMailAsync(alice.Email!, what: "size refusal"));
+        Assert.Contains("takes mails up to", reply.TextBody, StringComparison.Ordinal);
+        Assert.Empty(await office.JobsOfAsync(alice));
+        Assert.Equal(0, (await MailServers.InboxAsync(MailFetcher.DoneKeyword)).Count);
+    }
+
+    [Fact]
     public async Task BouncesAreDiscardedWithoutReply()
     {
         await using var office = await MailPostOffice.StartAsync();
