@@ -186,8 +186,8 @@ public sealed class MailDocumentExtractor(MailFaxContent content, long maxBytes,
                 return true;
             case MimePart part when ReferenceEquals(part, body):
                 return true;
-            case TextPart text when !text.IsAttachment && parts.Count == 0 && (text.IsPlain || text.IsHtml):
-                // A second inline text part (e.g. a signature block) is body text too.
+            case TextPart text when !text.IsAttachment && SafeFileName(text) is null && (text.IsPlain || text.IsHtml):
+                // Inline text without a file name (a second body block, e.g. after an inline image) is body text, not a document.
                 return true;
             case MimeKit.Cryptography.ApplicationPkcs7Signature:
                 return true;
@@ -272,6 +272,18 @@ public sealed class MailDocumentExtractor(MailFaxContent content, long maxBytes,
         }
 
         return new string(chars);
+    }
+
+    private static string? SafeFileName(MimePart part)
+    {
+        try
+        {
+            return part.FileName;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static string NameOf(MimePart part, int index)

@@ -27,7 +27,7 @@ public static class MailLoopDetector
             return $"Precedence: {Short(precedence)}";
         }
 
-        if (headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers["X-Auto-Response-Suppress"] is { } s && s.Contains("All", StringComparison.OrdinalIgnoreCase) && headers[HeaderId.AutoSubmitted] is not null)
+        if (headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond"))
         {
             return "auto-reply header";
         }

@@ -64,6 +64,9 @@ public sealed partial class MailToFaxProcessor(
     private readonly OrganisationNumbering _numbering = faxOptions.Numbering.Build();
     private readonly MailDocumentExtractor _extractor = new(options.Content, options.MaxDocumentBytes, options.MaxAttachments);
 
+    /// <summary>Serial letters by mail carry the mail's text whatever <see cref="MailGatewayOptions.Content"/> says.</summary>
+    private readonly MailDocumentExtractor _extractorForText = new(MailFaxContent.MailAndAttachments, options.MaxDocumentBytes, options.MaxAttachments);
+
     /// <summary>True when a message with these headers was handled already (POP3 keeps messages and asks before downloading).</summary>
     public async Task<bool> IsDoneAsync(HeaderList headers, CancellationToken ct) =>
         (await store.Settings.GetAsync(KeyOf(headers), ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true;
@@ -350,7 +353,7 @@ public sealed partial class MailToFaxProcessor(
                     var contact = contacts.FirstOrDefault(c => c.Id == contactId) ?? await store.AddressBook.GetContactAsync(contactId, ct).ConfigureAwait(false);
                     if (contact is not null)
                     {
-                        plan.AddContact(contact);
+                        plan.AddContact(contact, preferMail: true);
                     }
                 }
 
@@ -374,7 +377,7 @@ public sealed partial class MailToFaxProcessor(
                 return $"'{match[0].Name}' has neither a fax number nor an e-mail address.";
             }
 
-            plan.AddContact(match[0]);
+            plan.AddContact(match[0], preferMail: false);
         }
 
         return plan.Fax.Count + plan.Mail.Count == 0 ? "none of the recipients has a fax number or an e-mail address." : null;
@@ -407,8 +410,6 @@ public sealed partial class MailToFaxProcessor(
 
         return report;
     }
-
-    private readonly MailDocumentExtractor _extractorForText = new(MailFaxContent.MailAndAttachments, options.MaxDocumentBytes, options.MaxAttachments);
 
     /// <summary>A submission stored after <paramref name="since"/> by this user with the same documents (names and sizes).</summary>
     private async Task<long?> FindEarlierSubmissionAsync(long userId, DateTimeOffset since, IReadOnlyList<MailDocument> documents, CancellationToken ct)
@@ -481,9 +482,12 @@ public sealed partial class MailToFaxProcessor(
 
         public List<Contact> Mail { get; } = [];
 
-        public void AddContact(Contact contact)
+        /// <summary>Members of a distribution list get a serial letter by mail when they have an address (seed 001);
+        /// a contact named on its own gets a fax, or a mail when it has no fax number.</summary>
+        public void AddContact(Contact contact, bool preferMail)
         {
-            if (contact.Email is { Length: > 0 } && MailboxAddress.TryParse(contact.Email, out _))
+            bool mailable = contact.Email is { Length: > 0 } && MailboxAddress.TryParse(contact.Email, out _);
+            if (mailable && (preferMail || contact.FaxNumber is null))
             {
                 if (Mail.All(c => c.Id != contact.Id))
                 {

@@ -74,6 +74,20 @@ public sealed class MailDocumentExtractorTests
     }
 
     [Fact]
+    public void InlineTextBetweenAttachmentsIsBodyNotADocument()
+    {
+        // Apple Mail style: text, an inline PDF, more text.
+        var body = new Multipart("mixed")
+        {
+            new TextPart("plain") { Text = "Here is the offer:" },
+            new MimePart("application", "pdf") { FileName = "offer.pdf", ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = "offer.pdf" }, Content = new MimeContent(new MemoryStream(Pdf)) },
+            new TextPart("plain") { Text = "Regards, Alice" },
+        };
+        var result = Extract(new MimeMessage { Body = body });
+        Assert.Equal(["offer.pdf"], result.Documents.Select(d => d.FileName));
+    }
+
+    [Fact]
     public void NothingToFax()
     {
         Assert.Contains("no attachment", Extract(Message("only text")).Error, StringComparison.Ordinal);

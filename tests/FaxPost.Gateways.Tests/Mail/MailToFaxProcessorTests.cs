@@ -70,14 +70,15 @@ public sealed class MailToFaxProcessorTests
     {
         await using var office = await StartAsync();
         var alice = await office.UserAsync("alice", "alice@example.org", "101");
-        await office.Store.AddressBook.SaveContactAsync(new Contact { Name = "Acme Ltd", Company = "Acme", FaxNumber = "+44 20 7946 0000" }, CancellationToken.None);
+        await office.Store.AddressBook.SaveContactAsync(new Contact { Name = "Acme Ltd", Company = "Acme", FaxNumber = "+44 20 7946 0000", Email = "office@acme.example" }, CancellationToken.None);
 
         var result = await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "0030123456; acme ltd"), CancellationToken.None);
 
         Assert.Equal(MailOutcome.Submitted, result.Outcome);
         var jobs = (await office.JobsOfAsync(alice)).OrderBy(j => j.Id).ToList();
         Assert.Equal(["+4930123456", "+442079460000"], jobs.Select(j => j.DialNumber));
-        Assert.Equal("Acme Ltd", jobs[1].RecipientName);
+        Assert.Equal("Acme Ltd", jobs[1].RecipientName); // named on its own: faxed, even with an e-mail address
+        Assert.Empty(_sent.To("office@acme.example"));
     }
 
     [Theory]
