@@ -54,7 +54,8 @@ public static class WebSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Empty error answers under /api become problem details; the web UI keeps its own pages.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal), b => b.UseStatusCodePages());
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
