@@ -101,6 +101,35 @@ public sealed class PostOfficeEndToEndTests
     }
 
     [Fact]
+    public async Task The_command_line_client_sends_lists_and_fetches_a_fax()
+    {
+        await using var server = await ServerProcess.StartNewAsync();
+        var (_, alice) = await server.CreateUserAsync("alice", "11");
+        var (_, bob) = await server.CreateUserAsync("bob", "22");
+        string pdf = Documents.Pdf(server.DataDirectory, pages: 2, name: "offer.pdf");
+
+        var (sent, sendOutput) = await server.ClientAsync(alice, "send", "-d", "22", pdf);
+        Assert.True(sent == 0, sendOutput);
+        Assert.Contains("done", sendOutput, StringComparison.OrdinalIgnoreCase);
+
+        var (listed, inboxJson) = await server.ClientAsync(bob, "inbox", "--json");
+        Assert.True(listed == 0, inboxJson);
+        var fax = Assert.Single(JsonDocument.Parse(inboxJson).RootElement.EnumerateArray());
+        long faxId = fax.GetProperty("id").GetInt64();
+
+        string target = Path.Combine(server.DataDirectory, "fetched.pdf");
+        var (fetched, fetchOutput) = await server.ClientAsync(bob, "fetch", faxId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "pdf", "-o", target);
+        Assert.True(fetched == 0, fetchOutput);
+        var (_, info) = Documents.Run("pdfinfo", target);
+        Assert.Contains("Pages:           2", info, StringComparison.Ordinal);
+
+        // Alice may not fetch Bob's fax: the client says so and exits 1.
+        var (denied, deniedOutput) = await server.ClientAsync(alice, "fetch", faxId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", Path.Combine(server.DataDirectory, "no.pdf"));
+        Assert.Equal(1, denied);
+        Assert.False(File.Exists(Path.Combine(server.DataDirectory, "no.pdf")), deniedOutput);
+    }
+
+    [Fact]
     public async Task A_broken_pdf_is_refused_with_its_name_and_nothing_is_kept()
     {
         await using var server = await ServerProcess.StartNewAsync();
