@@ -3,6 +3,7 @@ using FaxPost.Core.Inbound;
 using FaxPost.Core.Jobs;
 using FaxPost.Gateways.Mail;
 using FaxPost.Gateways.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace FaxPost.Gateways.Tests.Mail;
@@ -185,6 +186,33 @@ public sealed class MailEndToEndTests : IAsyncLifetime
             await stop.CancelAsync();
             await loop;
         }
+    }
+
+    [Fact]
+    public async Task IdleOutlastsTheReadTimeout()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.Fetch.Timeout = TimeSpan.FromSeconds(1);
+        options.PollInterval = TimeSpan.FromSeconds(10);
+        var logs = new CapturingLoggerProvider();
+        await using var office = await MailPostOffice.StartAsync(options, services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        var alice = await office.UserAsync("alice", MailPostOffice.Address("alice"), "101");
+        await office.UserAsync("bob", MailPostOffice.Address("bob"), "102");
+        using var stop = new CancellationTokenSource();
+        var loop = office.Get<MailFetcher>().RunAsync(stop.Token);
+        try
+        {
+            await Task.Delay(3000); // idling three times as long as the read timeout
+            await MailServers.AppendAsync(FaxMail(alice.Email!, "102", ("a.pdf", TwoPagePdf())));
+            await MailPostOffice.WaitForAsync(() => office.JobsOfAsync(alice), jobs => jobs.Count == 1, "job from the idling loop");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await loop;
+        }
+
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 6401);
     }
 
     [Fact]
