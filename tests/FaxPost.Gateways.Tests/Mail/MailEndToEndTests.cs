@@ -189,6 +189,31 @@ public sealed class MailEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HostedServiceRunsThePop3PollLoop()
+    {
+        var options = MailPostOffice.ServerOptions();
+        options.Protocol = MailFetchProtocol.Pop3;
+        options.Fetch.Port = MailServers.Pop3;
+        options.Fetch.Security = MailSecurity.StartTls;
+        options.PollInterval = TimeSpan.FromSeconds(1);
+        await using var office = await MailPostOffice.StartAsync(options);
+        var alice = await office.UserAsync("alice", MailPostOffice.Address("alice"), "101");
+        await office.UserAsync("bob", MailPostOffice.Address("bob"), "102");
+        var hosted = Assert.Single(office.Get<IEnumerable<Microsoft.Extensions.Hosting.IHostedService>>());
+        await hosted.StartAsync(CancellationToken.None);
+        try
+        {
+            await MailServers.AppendAsync(FaxMail(alice.Email!, "102", ("a.pdf", TwoPagePdf())));
+            await MailPostOffice.WaitForAsync(() => office.JobsOfAsync(alice), jobs => jobs.Count == 1, "job from the POP3 poll loop");
+            await MailPostOffice.WaitForAsync(() => MailServers.InboxAsync(MailFetcher.DoneKeyword), inbox => inbox.Count == 0, "message deleted by POP3");
+        }
+        finally
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task IdleOutlastsTheReadTimeout()
     {
         var options = MailPostOffice.ServerOptions();
