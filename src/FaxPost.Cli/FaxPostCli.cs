@@ -15,6 +15,6 @@ public static class FaxPostCli
         var root = new RootCommand("FaxPost — fax server and fax post office. 'faxpost serve' runs the server; the other verbs are tools and a client of its REST API.");
         ServerCommands.AddTo(root, extraServices);
         ClientCommands.AddTo(root);
-        return root.Parse(args).InvokeAsync();
+        return ClientCommands.InvokeAsync(root, args);
     }
 }
