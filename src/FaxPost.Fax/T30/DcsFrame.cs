@@ -117,26 +117,10 @@ public sealed class DcsFrame
     }
 
     /// <summary>Bits 17–18: 00 = 1728, 10 = 2048, 01 = 2432 pels.</summary>
-    public T30PageWidth Width
-    {
-        get => Bits[18] ? T30PageWidth.A3 : Bits[17] ? T30PageWidth.B4 : T30PageWidth.A4;
-        set
-        {
-            Bits[17] = value == T30PageWidth.B4;
-            Bits[18] = value == T30PageWidth.A3;
-        }
-    }
+    public T30PageWidth Width { get => Bits.Width; set => Bits.Width = value; }
 
     /// <summary>Bits 19–20: 00 = A4, 10 = B4, 01 = unlimited.</summary>
-    public T30PageLength Length
-    {
-        get => Bits[20] ? T30PageLength.Unlimited : Bits[19] ? T30PageLength.B4 : T30PageLength.A4;
-        set
-        {
-            Bits[19] = value == T30PageLength.B4;
-            Bits[20] = value == T30PageLength.Unlimited;
-        }
-    }
+    public T30PageLength Length { get => Bits.Length; set => Bits.Length = value; }
 
     /// <summary>Bits 21–23: the minimum scan line time the sender will keep, in ms.</summary>
     public int MinScanLineTimeMs

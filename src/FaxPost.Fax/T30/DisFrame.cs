@@ -100,26 +100,10 @@ public sealed class DisFrame
     public bool TwoDimensional { get => Bits[16]; set => Bits[16] = value; }
 
     /// <summary>Bits 17–18: 00 = 1728 pels, 10 = up to 2048, 01 (or 11) = up to 2432.</summary>
-    public T30PageWidth MaxWidth
-    {
-        get => Bits[18] ? T30PageWidth.A3 : Bits[17] ? T30PageWidth.B4 : T30PageWidth.A4;
-        set
-        {
-            Bits[17] = value == T30PageWidth.B4;
-            Bits[18] = value == T30PageWidth.A3;
-        }
-    }
+    public T30PageWidth MaxWidth { get => Bits.Width; set => Bits.Width = value; }
 
     /// <summary>Bits 19–20: 00 = A4, 10 = A4 and B4, 01 = unlimited.</summary>
-    public T30PageLength MaxLength
-    {
-        get => Bits[20] ? T30PageLength.Unlimited : Bits[19] ? T30PageLength.B4 : T30PageLength.A4;
-        set
-        {
-            Bits[19] = value == T30PageLength.B4;
-            Bits[20] = value == T30PageLength.Unlimited;
-        }
-    }
+    public T30PageLength MaxLength { get => Bits.Length; set => Bits.Length = value; }
 
     /// <summary>Bits 21–23: minimum scan line time at standard resolution, in ms.</summary>
     public int MinScanLineTimeMs

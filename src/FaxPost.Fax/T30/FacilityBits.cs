@@ -33,6 +33,28 @@ public sealed class FacilityBits
     }
 
     /// <summary>Reads bits <paramref name="first"/>..first+count−1 as a number, first bit most significant (as T.30 lists them).</summary>
+    /// <summary>Bits 17–18, the same in DIS, DTC and DCS (T.30 Table 2): 00 = 1728, 10 = 2048, 01 = 2432 pels.</summary>
+    public T30PageWidth Width
+    {
+        get => this[18] ? T30PageWidth.A3 : this[17] ? T30PageWidth.B4 : T30PageWidth.A4;
+        set
+        {
+            this[17] = value == T30PageWidth.B4;
+            this[18] = value == T30PageWidth.A3;
+        }
+    }
+
+    /// <summary>Bits 19–20, the same in DIS, DTC and DCS: 00 = A4, 10 = B4, 01 = unlimited.</summary>
+    public T30PageLength Length
+    {
+        get => this[20] ? T30PageLength.Unlimited : this[19] ? T30PageLength.B4 : T30PageLength.A4;
+        set
+        {
+            this[19] = value == T30PageLength.B4;
+            this[20] = value == T30PageLength.Unlimited;
+        }
+    }
+
     public int Code(int first, int count)
     {
         var v = 0;
