@@ -72,7 +72,7 @@ public sealed class MailPostOffice : IAsyncDisposable
         services.AddPostOffice(options);
         services.AddSingleton<IPostOfficeStore>(_ => PostOfficeStoreFactory.Create("sqlite", null, directory));
         services.AddSingleton<IDocumentStore>(_ => new FileDocumentStore(Path.Combine(directory, "documents")));
-        services.AddSingleton<IFaxDocumentFactory, ConverterFactory>();
+        services.AddSingleton<IFaxDocumentFactory>(_ => new ImagingFaxDocumentFactory());
         services.AddMailGateway(mail);
         replace?.Invoke(services);
         var provider = services.BuildServiceProvider();

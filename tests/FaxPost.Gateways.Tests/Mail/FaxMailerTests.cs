@@ -116,7 +116,7 @@ public sealed class FaxMailerTests
         var file = documents.Create("inbound", "tif");
         string source = Path.Combine(office.Directory, $"in-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(source, MailEndToEndTests.TwoPagePdf());
-        var result = await new ConverterFactory().ConvertAsync([new Imaging.Conversion.SourceDocument("in.pdf", source)], new Imaging.Conversion.ConversionOptions(), file.FullPath, CancellationToken.None);
+        var result = await new ImagingFaxDocumentFactory().ConvertAsync([new Imaging.Conversion.SourceDocument("in.pdf", source)], new Imaging.Conversion.ConversionOptions(), file.FullPath, CancellationToken.None);
         return new ArrivedFax(file.RelativePath, result.PageCount, "+4930999", "+49 30 999", dialled, null, false, "test", TimeSpan.FromSeconds(40));
     }
 }
