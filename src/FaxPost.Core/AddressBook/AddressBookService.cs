@@ -20,18 +20,8 @@ public sealed class AddressBookService(IPostOfficeStore store, OrganisationNumbe
     /// <summary>Saves a contact: personal ones by their owner, central ones (central = true) by the post office.</summary>
     public async Task<Contact> SaveContactAsync(Principal by, Contact contact, bool central, CancellationToken ct)
     {
-        if (contact.Id != 0)
-        {
-            var existing = await store.AddressBook.GetContactAsync(contact.Id, ct).ConfigureAwait(false);
-            DemandOwn(by, existing?.OwnerUserId, existing is null, $"contact {contact.Id}");
-            central = existing!.OwnerUserId is null;
-        }
-        else if (central)
-        {
-            AuthorizationService.DemandPostOffice(by);
-        }
-
-        contact.OwnerUserId = central ? null : by.UserId;
+        var existing = contact.Id == 0 ? null : await store.AddressBook.GetContactAsync(contact.Id, ct).ConfigureAwait(false);
+        contact.OwnerUserId = Owner(by, contact.Id, existing is null, existing?.OwnerUserId, central, $"contact {contact.Id}");
         Validate(contact);
         contact.Id = await store.AddressBook.SaveContactAsync(contact, ct).ConfigureAwait(false);
         return contact;
@@ -46,23 +36,15 @@ public sealed class AddressBookService(IPostOfficeStore store, OrganisationNumbe
 
     public async Task<DistributionList> SaveListAsync(Principal by, DistributionList list, bool central, CancellationToken ct)
     {
-        if (list.Id != 0)
-        {
-            var existing = await store.AddressBook.GetListAsync(list.Id, ct).ConfigureAwait(false);
-            DemandOwn(by, existing?.OwnerUserId, existing is null, $"distribution list {list.Id}");
-            central = existing!.OwnerUserId is null;
-        }
-        else if (central)
-        {
-            AuthorizationService.DemandPostOffice(by);
-        }
+        var existing = list.Id == 0 ? null : await store.AddressBook.GetListAsync(list.Id, ct).ConfigureAwait(false);
+        list.OwnerUserId = Owner(by, list.Id, existing is null, existing?.OwnerUserId, central, $"distribution list {list.Id}");
+        central = list.OwnerUserId is null;
 
         if (string.IsNullOrWhiteSpace(list.Name) || list.Name.Length > 100)
         {
             throw new ValidationException("A distribution list needs a name of at most 100 characters.");
         }
 
-        list.OwnerUserId = central ? null : by.UserId;
         foreach (long contactId in list.ContactIds.Distinct())
         {
             var contact = await store.AddressBook.GetContactAsync(contactId, ct).ConfigureAwait(false);
@@ -162,6 +144,25 @@ public sealed class AddressBookService(IPostOfficeStore store, OrganisationNumbe
         {
             throw new ValidationException($"'{contact.Name}': '{e}' is not an e-mail address.");
         }
+    }
+
+    /// <summary>Who owns an entry being saved: an existing entry keeps its owner (and needs the caller's
+    /// right to it); a new one is central (post office only) or the caller's.</summary>
+    private static long? Owner(Principal by, long id, bool missing, long? existingOwner, bool central, string what)
+    {
+        if (id != 0)
+        {
+            DemandOwn(by, existingOwner, missing, what);
+            return existingOwner;
+        }
+
+        if (central)
+        {
+            AuthorizationService.DemandPostOffice(by);
+            return null;
+        }
+
+        return by.UserId;
     }
 
     private static void DemandOwn(Principal by, long? ownerUserId, bool missing, string what)
