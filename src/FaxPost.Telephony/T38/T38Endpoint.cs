@@ -1,0 +1,470 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using FaxPost.Fax.T30;
+using FaxPost.Fax.T38;
+using FaxPost.Imaging.Codecs;
+using FaxPost.Imaging.Tiff;
+
+namespace FaxPost.Telephony.T38;
+
+/// <summary>
+/// One fax call over T.38 on a UDP socket (T.38 §9.1 UDPTL, as a terminating endpoint): a receive loop
+/// feeds datagrams through <see cref="UdptlReceiver"/> and <see cref="T38Terminal"/> into a
+/// <see cref="T30Session"/>; what the session says goes out through <see cref="UdptlSender"/>, image
+/// data paced at the DCS bit rate. Timers come from the injected <see cref="TimeProvider"/>.
+/// One endpoint carries one call; dispose it afterwards.
+/// </summary>
+public sealed partial class T38Endpoint : IDisposable
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(250);
+    private readonly T38EndpointOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Socket _socket;
+    private readonly UdptlSender _sender;
+    private readonly UdptlReceiver _receiver;
+    private readonly T38Terminal _terminal;
+    private readonly Channel<T30Input> _inputs = Channel.CreateUnbounded<T30Input>();
+    private readonly Channel<OutPacket> _outputs = Channel.CreateUnbounded<OutPacket>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly TaskCompletionSource _peerKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<T30Input> _received = [];
+    private readonly List<byte[]> _ifp = [];
+    private readonly List<T30Action> _actions = [];
+    private readonly Queue<T30Input> _followUps = new();
+    private volatile SocketAddress? _peerAddress;
+    private IPEndPoint? _peer;
+    private T30Session? _session;
+    private T38PageSource? _source;
+    private T38PageSink? _sink;
+    private Func<int, CancellationToken, Task>? _pageConfirmed;
+    private Func<string, string, CancellationToken, Task>? _identified;
+    private long _start;
+    private int _used;
+    private int _confirmedReported;
+    private bool _pageOpen;
+    private bool _identifiedCalled;
+    private string _remoteTsi = "";
+    private string _remoteSub = "";
+    private long _datagramsSent;
+    private long _datagramsReceived;
+    private long _ifpErrors;
+    private long _validPackets;
+    private long _fromStrangers;
+
+    public T38Endpoint(T38EndpointOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _socket = new Socket(options.LocalEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(options.LocalEndPoint);
+        _sender = new UdptlSender(new UdptlSenderOptions { Redundancy = options.Redundancy, MaxDatagramSize = options.MaxDatagramSize });
+        _receiver = new UdptlReceiver(new UdptlReceiverOptions { T38Version = options.T38Version });
+        _terminal = new T38Terminal(options.T38Version);
+        if (options.Peer is { } peer)
+        {
+            _peer = peer;
+            _peerAddress = peer.Serialize();
+        }
+    }
+
+    /// <summary>The address the socket is bound to (with the port picked when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    /// <summary>The far end: the configured peer, or whoever sent the first datagram.</summary>
+    public IPEndPoint? Peer => _peer;
+
+    private TimeSpan Now => _time.GetElapsedTime(_start);
+
+    /// <summary>
+    /// Calls <see cref="T38EndpointOptions.Peer"/> and sends pages <paramref name="firstPage"/> (0-based)
+    /// on of the TIFF-F at <paramref name="document"/>. After each page the far end confirms, and before
+    /// the next one is sent, <paramref name="pageConfirmed"/> is awaited with its 1-based number in this call.
+    /// </summary>
+    public async Task<T38CallResult> SendAsync(string document, int firstPage = 0, int pageCount = int.MaxValue, Func<int, CancellationToken, Task>? pageConfirmed = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (_options.Peer is null)
+        {
+            throw new InvalidOperationException("sending needs a peer address");
+        }
+
+        Claim();
+        _start = _time.GetTimestamp();
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(document, ct).ConfigureAwait(false);
+            _source = new T38PageSource(TiffDocument.Read(bytes), firstPage, pageCount);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or FaxCodecException or ArgumentOutOfRangeException)
+        {
+            return Ended(T38CallEnd.DocumentError, $"cannot read {document}: {e.Message}");
+        }
+
+        _pageConfirmed = pageConfirmed;
+        var session = new T30SessionOptions
+        {
+            Direction = T30Direction.Send,
+            Capabilities = _options.Capabilities,
+            LocalIdent = _options.LocalIdent,
+            SubAddress = _options.SubAddress,
+            SenderId = _options.SenderId,
+            SendResolution = _options.SendResolution ?? _source.Resolution,
+            SendWidth = _source.Width,
+            T1 = _options.T1,
+        };
+        return await RunAsync(session, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers: receives pages into a new TIFF-F at <paramref name="output"/>, each one written and
+    /// flushed to disk as it is confirmed. <paramref name="identified"/> gets the sender's TSI and
+    /// sub-address before the first page.
+    /// </summary>
+    public async Task<T38CallResult> ReceiveAsync(string output, Func<string, string, CancellationToken, Task>? identified = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Claim();
+        _start = _time.GetTimestamp();
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Ended(T38CallEnd.StorageError, $"cannot create {output}: {e.Message}");
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            _sink = new T38PageSink(stream);
+            await using (_sink.ConfigureAwait(false))
+            {
+                _identified = identified;
+                var session = new T30SessionOptions
+                {
+                    Direction = T30Direction.Receive,
+                    Capabilities = _options.Capabilities,
+                    LocalIdent = _options.LocalIdent,
+                    T1 = _options.T1,
+                };
+                return await RunAsync(session, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    private void Claim()
+    {
+        if (Interlocked.Exchange(ref _used, 1) != 0)
+        {
+            throw new InvalidOperationException("a T38Endpoint carries one call");
+        }
+    }
+
+    private async Task<T38CallResult> RunAsync(T30SessionOptions sessionOptions, CancellationToken ct)
+    {
+        _session = new T30Session(sessionOptions);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var receiving = Task.Run(() => ReceiveLoopAsync(stop.Token), CancellationToken.None);
+        var transmitting = Task.Run(() => TransmitLoopAsync(stop.Token), CancellationToken.None);
+        var end = T38CallEnd.Protocol;
+        var reason = "";
+        try
+        {
+            if (_peerAddress is null)
+            {
+                try
+                {
+                    await _peerKnown.Task.WaitAsync(_options.AnswerTimeout, _time, ct).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    end = T38CallEnd.NoCall;
+                    reason = $"no datagram from any peer in {_options.AnswerTimeout.TotalSeconds:0} s";
+                }
+            }
+
+            if (end == T38CallEnd.Protocol)
+            {
+                (end, reason) = await StepLoopAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            (end, reason) = (T38CallEnd.Cancelled, "cancelled");
+            SendDcn();
+        }
+        catch (CallAbortedException e)
+        {
+            (end, reason) = (e.End, e.Message);
+            SendDcn();
+        }
+        catch (SocketException e)
+        {
+            (end, reason) = (T38CallEnd.NetworkError, e.Message);
+        }
+        finally
+        {
+            // Let the last frames (DCN) leave before the socket goes quiet.
+            _outputs.Writer.TryComplete();
+            try
+            {
+                await transmitting.WaitAsync(TimeSpan.FromSeconds(2), _time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // The far end is gone or the socket failed: nothing more to say to it.
+            }
+
+            await stop.CancelAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await transmitting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_session.Result is { } done && _pageConfirmed is not null && end == T38CallEnd.Protocol)
+        {
+            await ReportConfirmedAsync(done.PagesSent, ct).ConfigureAwait(false);
+        }
+
+        return Ended(end, reason);
+    }
+
+    /// <summary>Steps the session on each input and on its deadlines until phase E.</summary>
+    private async Task<(T38CallEnd, string)> StepLoopAsync(CancellationToken ct)
+    {
+        var session = _session!;
+        await FeedAsync(T30Input.Start, ct).ConfigureAwait(false);
+        Task<bool>? waiting = null;
+        while (session.State != T30State.Complete)
+        {
+            var now = Now;
+            if (now >= _options.CallTimeout)
+            {
+                return (T38CallEnd.CallTimeout, $"the call took longer than {_options.CallTimeout}");
+            }
+
+            if (!_inputs.Reader.TryRead(out var input))
+            {
+                var wait = session.NextDeadline is { } d ? d - now : MaxWait;
+                wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > MaxWait ? MaxWait : wait;
+                waiting ??= _inputs.Reader.WaitToReadAsync(ct).AsTask();
+                try
+                {
+                    await waiting.WaitAsync(wait, _time, ct).ConfigureAwait(false);
+                    waiting = null;
+                }
+                catch (TimeoutException)
+                {
+                    await FeedAsync(T30Input.Tick, ct).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await FeedAsync(input, ct).ConfigureAwait(false);
+        }
+
+        return (T38CallEnd.Protocol, "");
+    }
+
+    private async Task FeedAsync(T30Input input, CancellationToken ct)
+    {
+        _followUps.Enqueue(input);
+        while (_followUps.TryDequeue(out var next))
+        {
+            if (next.Kind == T30InputKind.Frame)
+            {
+                NoteIdentity(next.Data.Span);
+            }
+
+            _actions.Clear();
+            _actions.AddRange(_session!.Step(next, Now));
+            foreach (var action in _actions)
+            {
+                await HandleAsync(action, ct).ConfigureAwait(false);
+            }
+
+            // T.30 §5.3.6.2.9: a non-ECM page is judged when its data ends, before the post-page command.
+            if (next.Kind == T30InputKind.ImageEnd && _pageOpen && _sink is not null && _session.Mode is { Ecm: false })
+            {
+                _followUps.Enqueue(T30Input.Quality(_sink.Judge()));
+            }
+        }
+    }
+
+    private async Task HandleAsync(T30Action action, CancellationToken ct)
+    {
+        switch (action.Kind)
+        {
+            case T30ActionKind.SendTone or T30ActionKind.SendFrames:
+                Transmit(action, TimeSpan.Zero);
+                break;
+            case T30ActionKind.SendImage:
+                Transmit(action, BitTime(action.Data.Length, action.Rate));
+                break;
+            case T30ActionKind.SendImageFrames:
+                var octets = 0;
+                foreach (var f in action.Frames)
+                {
+                    // Each HDLC frame adds its FCS and a flag on the line (T.30 §5.3.1).
+                    octets += f.Length + 3;
+                }
+
+                Transmit(action, BitTime(octets, action.Rate));
+                break;
+            case T30ActionKind.RequestPage:
+                await ReportConfirmedAsync(action.Page - 1, ct).ConfigureAwait(false);
+                var mode = action.Mode!;
+                (byte[] Coded, bool More) page;
+                try
+                {
+                    page = await Task.Run(() => _source!.Next(mode), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TiffFormatException or FaxCodecException or InvalidOperationException or ArgumentException)
+                {
+                    throw new CallAbortedException(T38CallEnd.DocumentError, $"page {action.Page} cannot be coded: {e.Message}");
+                }
+
+                _followUps.Enqueue(T30Input.Page(page.Coded, page.More));
+                break;
+            case T30ActionKind.BeginPage when _sink is not null:
+                _pageOpen = true;
+                _sink.Begin(action.Mode!);
+                if (!_identifiedCalled && _identified is not null)
+                {
+                    _identifiedCalled = true;
+                    await _identified(_remoteTsi, _remoteSub, ct).ConfigureAwait(false);
+                }
+
+                break;
+            case T30ActionKind.PageData when _sink is not null:
+                _sink.Append(action.Data.Span);
+                break;
+            case T30ActionKind.EndPage when _sink is not null:
+                _pageOpen = false;
+                if (action.Accepted)
+                {
+                    try
+                    {
+                        await _sink.StoreAsync(ct).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or FaxCodecException)
+                    {
+                        throw new CallAbortedException(T38CallEnd.StorageError, $"page {action.Page} could not be stored: {e.Message}");
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private async Task ReportConfirmedAsync(int upTo, CancellationToken ct)
+    {
+        while (_confirmedReported < upTo)
+        {
+            _confirmedReported++;
+            if (_pageConfirmed is not null)
+            {
+                await _pageConfirmed(_confirmedReported, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static TimeSpan BitTime(int octets, T30Rate rate) =>
+        TimeSpan.FromSeconds(octets * 8.0 / Math.Max(2400, rate.BitRate));
+
+    /// <summary>Queues the IFP packets of <paramref name="action"/>; the image's line time is spread over its data packets.</summary>
+    private void Transmit(T30Action action, TimeSpan imageTime)
+    {
+        _ifp.Clear();
+        _terminal.Translate(action, _ifp);
+        var image = action.Kind is T30ActionKind.SendImage or T30ActionKind.SendImageFrames;
+        // Image packets: a training indicator, the data, a no-signal indicator (T.38 §5.3).
+        var dataPackets = Math.Max(1, _ifp.Count - 2);
+        for (var i = 0; i < _ifp.Count; i++)
+        {
+            var isData = image && i > 0 && i < _ifp.Count - 1;
+            _outputs.Writer.TryWrite(new OutPacket(_ifp[i], isData ? imageTime / dataPackets : TimeSpan.Zero, image && i == _ifp.Count - 1));
+        }
+    }
+
+    /// <summary>Ends the call on our side (T.30 §5.3.6.1.10: DCN) when we stop it outside the protocol.</summary>
+    private void SendDcn()
+    {
+        if (_peerAddress is null || _session is null || _session.State == T30State.Complete)
+        {
+            return;
+        }
+
+        var frame = new byte[3];
+        T30Frame.Write(frame, T30FrameType.Dcn, x: _source is not null, isFinal: true, []);
+        Transmit(new T30Action { Kind = T30ActionKind.SendFrames, Frames = [frame] }, TimeSpan.Zero);
+    }
+
+    private void NoteIdentity(ReadOnlySpan<byte> data)
+    {
+        if (!T30Frame.TryParse(data, out var frame, out _))
+        {
+            return;
+        }
+
+        if (frame.Type == T30FrameType.Tsi)
+        {
+            _remoteTsi = T30Identity.Decode(frame.Fif);
+        }
+        else if (frame.Type == T30FrameType.Sub)
+        {
+            _remoteSub = T30Identity.Decode(frame.Fif);
+        }
+    }
+
+    private T38CallResult Ended(T38CallEnd end, string reason)
+    {
+        var result = _session?.Result;
+        var mode = result?.LastDcs ?? _session?.Mode;
+        var stats = _receiver.Statistics;
+        var statistics = new T38LineStatistics(
+            Interlocked.Read(ref _datagramsSent), Interlocked.Read(ref _datagramsReceived), stats.Malformed, Interlocked.Read(ref _ifpErrors),
+            Interlocked.Read(ref _fromStrangers), stats.Lost, stats.FromRedundancy + stats.FromFec);
+        if (end == T38CallEnd.Protocol && result is { Success: false })
+        {
+            reason = $"{result.Completion}: {result.Detail}";
+            if (Interlocked.Read(ref _validPackets) == 0)
+            {
+                reason += statistics.DatagramsReceived == 0
+                    ? " (nothing came from the peer)"
+                    : $" (no valid T.38 from the peer: {statistics.DatagramsReceived} datagrams, {statistics.Malformed} malformed, {statistics.IfpErrors} bad IFP packets)";
+            }
+        }
+
+        var pages = _sink is not null ? _sink.Pages : result?.PagesSent ?? _confirmedReported;
+        return new T38CallResult
+        {
+            End = end,
+            Completion = end == T38CallEnd.Protocol ? result?.Completion : null,
+            Reason = reason,
+            Pages = pages,
+            BitRate = mode?.Rate.BitRate ?? 0,
+            Modulation = mode?.Rate.Modulation,
+            Resolution = mode?.Resolution,
+            Compression = mode?.Compression,
+            Ecm = mode?.Ecm ?? false,
+            RemoteIdent = result?.RemoteIdent is { Length: > 0 } id ? id : _remoteTsi,
+            RemoteSubAddress = result?.RemoteSubAddress is { Length: > 0 } sub ? sub : _remoteSub,
+            Duration = _start == 0 ? TimeSpan.Zero : Now,
+            Statistics = statistics,
+        };
+    }
+
+    private readonly record struct OutPacket(byte[] Ifp, TimeSpan LineTime, bool CompletesImage);
+
+    private sealed class CallAbortedException(T38CallEnd end, string message) : Exception(message)
+    {
+        public T38CallEnd End { get; } = end;
+    }
+}

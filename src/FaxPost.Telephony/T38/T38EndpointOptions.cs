@@ -1,0 +1,83 @@
+using System.Net;
+using FaxPost.Fax.T30;
+
+namespace FaxPost.Telephony.T38;
+
+/// <summary>Settings for one <see cref="T38Endpoint"/> call.</summary>
+public sealed record T38EndpointOptions
+{
+    /// <summary>Where our UDPTL socket listens; port 0 picks a free one.</summary>
+    public IPEndPoint LocalEndPoint { get; init; } = new(IPAddress.Any, 0);
+
+    /// <summary>
+    /// The far end's UDPTL address. Null when receiving from whoever calls: the first datagram's
+    /// source becomes the peer and datagrams from anyone else are dropped.
+    /// </summary>
+    public IPEndPoint? Peer { get; init; }
+
+    /// <summary>T.38 version spoken (0–3; IFP encoding differs between 0–1 and 2–3).</summary>
+    public int T38Version { get; init; }
+
+    /// <summary>UDPTL secondaries per datagram (T.38 §9.1 redundancy); 0 for none.</summary>
+    public int Redundancy { get; init; } = 3;
+
+    /// <summary>Largest datagram we send (T38FaxMaxDatagram, SDP); secondaries that do not fit are left out.</summary>
+    public int MaxDatagramSize { get; init; } = 400;
+
+    /// <summary>
+    /// Send image data at the DCS bit rate, as a gateway's modem would (T.38 §7). Off, datagrams go out
+    /// in small bursts as fast as the peer's socket takes them (tests, benchmarks, peers that do not care).
+    /// </summary>
+    public bool Pacing { get; init; } = true;
+
+    /// <summary>Without pacing: datagrams sent back to back before a 1 ms pause.</summary>
+    public int UnpacedBurst { get; init; } = 8;
+
+    /// <summary>What we offer (receiving: our DIS) or accept (sending: the DCS we choose).</summary>
+    public T30Capabilities Capabilities { get; init; } = new();
+
+    /// <summary>Our TSI (sending) or CSI (receiving).</summary>
+    public string LocalIdent { get; init; } = "";
+
+    /// <summary>Sending: SUB and SID frames, when the far end offers them.</summary>
+    public string SubAddress { get; init; } = "";
+
+    public string SenderId { get; init; } = "";
+
+    /// <summary>Sending: the resolution to send at; null for the document's own (adapted to what the far end takes).</summary>
+    public T30Resolution? SendResolution { get; init; }
+
+    /// <summary>T.30 T1: how long to wait for the far end to identify itself (DIS, or DCS).</summary>
+    public TimeSpan T1 { get; init; } = TimeSpan.FromSeconds(35);
+
+    /// <summary>Receiving without a known <see cref="Peer"/>: how long to wait for the first datagram.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Upper bound for the whole call, whatever the T.30 timers say.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(LocalEndPoint);
+        if (T38Version is < 0 or > 3)
+        {
+            throw new ArgumentOutOfRangeException(nameof(T38Version), T38Version, "T.38 versions are 0 to 3");
+        }
+
+        if (Redundancy is < 0 or > 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Redundancy), Redundancy, "redundancy is 0 to 16");
+        }
+
+        // ECM frames carry 256 octets of data plus the HDLC header and IFP overhead.
+        if (MaxDatagramSize is < 300 or > 65000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDatagramSize), MaxDatagramSize, "the datagram limit must leave room for a 256-octet ECM frame (300 to 65000)");
+        }
+
+        if (UnpacedBurst < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(UnpacedBurst));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using FaxPost.Core.Lines;
+using FaxPost.Fax.T30;
+using FaxPost.Telephony.T38;
+
+namespace FaxPost.Telephony.Tests.T38;
+
+/// <summary>Two of our endpoints fax each other over loopback, unpaced.</summary>
+public sealed class T38LoopbackTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t38loop-").FullName;
+
+    [Theory]
+    [InlineData(true, 2)]
+    [InlineData(false, 2)]
+    public async Task Two_endpoints_fax_each_other(bool ecm, int pageCount)
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, pageCount);
+        // The receiver learns its peer from the first datagram (no address given).
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null, ecm) with { LocalIdent = "+44 20 7946 0000" });
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port), ecm) with { LocalIdent = "+49 30 1234567" });
+        var received = Path.Combine(_dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        var sent = await sender.SendAsync(document);
+        var got = await receiving;
+        Assert.True(sent.Success, sent.Reason);
+        Assert.True(got.Success, got.Reason);
+        Assert.Equal(pageCount, sent.Pages);
+        Assert.Equal(pageCount, got.Pages);
+        Assert.Equal("+44 20 7946 0000", sent.RemoteIdent);
+        Assert.Equal("+49 30 1234567", got.RemoteIdent);
+        Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, got.Compression);
+        Assert.Equal(sender.LocalEndPoint.Port, receiver.Peer!.Port);
+        T38TestSupport.AssertSamePages(document, received);
+    }
+
+    [Fact]
+    public async Task A_standard_resolution_receiver_gets_pages_converted_to_standard()
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null) with { Capabilities = new() { Fine = false, Superfine = false } });
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port)));
+        var received = Path.Combine(_dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        var sent = await sender.SendAsync(document);
+        var got = await receiving;
+        Assert.True(sent.Success, sent.Reason);
+        Assert.True(got.Success, got.Reason);
+        Assert.Equal(T30Resolution.Standard, sent.Resolution);
+        var page = FaxPost.Imaging.Tiff.TiffDocument.Read(File.ReadAllBytes(received)).Pages[0];
+        Assert.Equal(98, Math.Round(page.YDpi));
+        Assert.Equal(1078, page.Height);
+    }
+
+    [Fact]
+    public async Task A_peer_that_never_answers_ends_the_call_as_no_answer()
+    {
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
+        using var sender = new T38Endpoint(T38TestSupport.Options((IPEndPoint)silent.LocalEndPoint!) with { T1 = TimeSpan.FromSeconds(2) });
+        var result = await sender.SendAsync(document);
+        Assert.False(result.Success);
+        Assert.Equal(T38CallEnd.Protocol, result.End);
+        Assert.Equal(T30Completion.NoIdentification, result.Completion);
+        Assert.Equal(CallResult.NoAnswer, result.CallResult);
+        Assert.Contains("nothing came from the peer", result.Reason);
+        Assert.True(result.Statistics.DatagramsSent > 0);
+    }
+
+    [Fact]
+    public async Task A_peer_sending_garbage_ends_the_call_with_a_specific_reason()
+    {
+        using var noisy = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        noisy.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var receiver = new T38Endpoint(T38TestSupport.Options((IPEndPoint)noisy.LocalEndPoint!) with { T1 = TimeSpan.FromSeconds(2) });
+        var receiving = receiver.ReceiveAsync(Path.Combine(_dir, "nothing.tif"));
+        var random = new Random(38);
+        var junk = new byte[200];
+        while (!receiving.IsCompleted)
+        {
+            random.NextBytes(junk);
+            // A primary said to be 127 octets long in a shorter datagram: never valid UDPTL.
+            junk[2] = 0x7F;
+            await noisy.SendToAsync(junk.AsMemory(0, random.Next(3, 120)), SocketFlags.None, receiver.LocalEndPoint);
+            await Task.Delay(5);
+        }
+
+        var result = await receiving;
+        Assert.False(result.Success);
+        Assert.Equal(T30Completion.NoIdentification, result.Completion);
+        Assert.Equal(0, result.Pages);
+        Assert.Contains("no valid T.38 from the peer", result.Reason);
+        Assert.True(result.Statistics.DatagramsReceived > 10);
+    }
+
+    [Fact]
+    public async Task An_unreadable_document_is_a_permanent_failure_before_any_call()
+    {
+        var bad = Path.Combine(_dir, "bad.tif");
+        await File.WriteAllTextAsync(bad, "not a tiff");
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, 9)));
+        var result = await sender.SendAsync(bad);
+        Assert.Equal(T38CallEnd.DocumentError, result.End);
+        Assert.Equal(CallResult.PermanentFailure, result.CallResult);
+        Assert.Equal(0, result.Statistics.DatagramsSent);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
