@@ -30,6 +30,7 @@ internal static class ServerCommands
         root.Subcommands.Add(cleanup);
 
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(T38Command.Create());
 
         var check = new Command("check-config", "Validate the configuration and print the effective settings.");
         check.SetAction((result, _) => Task.FromResult(CheckConfig(result.GetValue(config))));
