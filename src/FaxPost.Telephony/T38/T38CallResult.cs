@@ -20,6 +20,8 @@ public enum T38CallEnd
     Cancelled,
     /// <summary>The socket failed.</summary>
     NetworkError,
+    /// <summary>Receiving: the call was not accepted (no line budget, refused caller).</summary>
+    Refused,
 }
 
 /// <summary>UDPTL and IFP counters of one call.</summary>

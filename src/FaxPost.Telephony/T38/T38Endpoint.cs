@@ -37,6 +37,7 @@ public sealed partial class T38Endpoint : IDisposable
     private T30Session? _session;
     private T38PageSource? _source;
     private T38PageSink? _sink;
+    private FileStream? _sinkStream;
     private Func<int, CancellationToken, Task>? _pageConfirmed;
     private Func<string, string, CancellationToken, Task>? _identified;
     private long _start;
@@ -115,7 +116,7 @@ public sealed partial class T38Endpoint : IDisposable
             SendWidth = _source.Width,
             T1 = _options.T1,
         };
-        return await RunAsync(session, ct).ConfigureAwait(false);
+        return await RunAsync(session, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -123,37 +124,47 @@ public sealed partial class T38Endpoint : IDisposable
     /// flushed to disk as it is confirmed. <paramref name="identified"/> gets the sender's TSI and
     /// sub-address before the first page.
     /// </summary>
-    public async Task<T38CallResult> ReceiveAsync(string output, Func<string, string, CancellationToken, Task>? identified = null, CancellationToken ct = default)
+    public Task<T38CallResult> ReceiveAsync(string output, Func<string, string, CancellationToken, Task>? identified = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(output);
+        return ReceiveAsync((_, _) => Task.FromResult<string?>(output), identified, ct);
+    }
+
+    /// <summary>
+    /// Answers a call once the peer is known: <paramref name="accept"/> gets the peer's address and
+    /// returns where to store the pages, or null to refuse the call (the caller gets DCN).
+    /// </summary>
+    public async Task<T38CallResult> ReceiveAsync(Func<IPEndPoint, CancellationToken, Task<string?>> accept, Func<string, string, CancellationToken, Task>? identified = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
         Claim();
         _start = _time.GetTimestamp();
-        FileStream stream;
-        try
+        _identified = identified;
+        var session = new T30SessionOptions
         {
-            stream = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            Direction = T30Direction.Receive,
+            Capabilities = _options.Capabilities,
+            LocalIdent = _options.LocalIdent,
+            T1 = _options.T1,
+        };
+        return await RunAsync(session, async token =>
         {
-            return Ended(T38CallEnd.StorageError, $"cannot create {output}: {e.Message}");
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            _sink = new T38PageSink(stream);
-            await using (_sink.ConfigureAwait(false))
+            var output = await accept(_peer!, token).ConfigureAwait(false);
+            if (output is null)
             {
-                _identified = identified;
-                var session = new T30SessionOptions
-                {
-                    Direction = T30Direction.Receive,
-                    Capabilities = _options.Capabilities,
-                    LocalIdent = _options.LocalIdent,
-                    T1 = _options.T1,
-                };
-                return await RunAsync(session, ct).ConfigureAwait(false);
+                throw new CallAbortedException(T38CallEnd.Refused, "the call was refused");
             }
-        }
+
+            try
+            {
+                _sinkStream = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+                _sink = new T38PageSink(_sinkStream);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CallAbortedException(T38CallEnd.StorageError, $"cannot create {output}: {e.Message}");
+            }
+        }, ct).ConfigureAwait(false);
     }
 
     public void Dispose() => _socket.Dispose();
@@ -166,7 +177,7 @@ public sealed partial class T38Endpoint : IDisposable
         }
     }
 
-    private async Task<T38CallResult> RunAsync(T30SessionOptions sessionOptions, CancellationToken ct)
+    private async Task<T38CallResult> RunAsync(T30SessionOptions sessionOptions, Func<CancellationToken, Task>? answered, CancellationToken ct)
     {
         _session = new T30Session(sessionOptions);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -191,6 +202,11 @@ public sealed partial class T38Endpoint : IDisposable
 
             if (end == T38CallEnd.Protocol)
             {
+                if (answered is not null)
+                {
+                    await answered(ct).ConfigureAwait(false);
+                }
+
                 (end, reason) = await StepLoopAsync(ct).ConfigureAwait(false);
             }
         }
@@ -226,12 +242,30 @@ public sealed partial class T38Endpoint : IDisposable
             await transmitting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        var pagesStored = _sink?.Pages ?? 0;
+        if (_sink is not null)
+        {
+            // Completes the file (page count in every page); the pages were on disk already.
+            try
+            {
+                await _sink.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException e) when (end == T38CallEnd.Protocol)
+            {
+                (end, reason) = (T38CallEnd.StorageError, e.Message);
+            }
+            finally
+            {
+                await _sinkStream!.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (_session.Result is { } done && _pageConfirmed is not null && end == T38CallEnd.Protocol)
         {
             await ReportConfirmedAsync(done.PagesSent, ct).ConfigureAwait(false);
         }
 
-        return Ended(end, reason);
+        return Ended(end, reason, pagesStored);
     }
 
     /// <summary>Steps the session on each input and on its deadlines until phase E.</summary>
@@ -423,7 +457,7 @@ public sealed partial class T38Endpoint : IDisposable
         }
     }
 
-    private T38CallResult Ended(T38CallEnd end, string reason)
+    private T38CallResult Ended(T38CallEnd end, string reason, int? pagesStored = null)
     {
         var result = _session?.Result;
         var mode = result?.LastDcs ?? _session?.Mode;
@@ -442,7 +476,7 @@ public sealed partial class T38Endpoint : IDisposable
             }
         }
 
-        var pages = _sink is not null ? _sink.Pages : result?.PagesSent ?? _confirmedReported;
+        var pages = _sink is not null ? pagesStored ?? 0 : result?.PagesSent ?? _confirmedReported;
         return new T38CallResult
         {
             End = end,

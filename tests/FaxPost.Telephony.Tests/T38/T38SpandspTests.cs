@@ -12,13 +12,13 @@ public sealed class T38SendToSpandspTests(ITestOutputHelper output) : IDisposabl
     private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t38tx-").FullName;
 
     [Theory]
-    [InlineData(true, 0, 1)]
-    [InlineData(false, 2, 3)]
-    public async Task Endpoint_faxes_a_tiff_to_spandsp(bool ecm, int version, int pageCount)
+    [InlineData(true, 0, 1, true)]
+    [InlineData(false, 2, 3, false)]
+    public async Task Endpoint_faxes_a_tiff_to_spandsp(bool ecm, int version, int pageCount, bool paced)
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, pageCount);
         var spandspPort = SpandspHarness.FreeUdpPort();
-        using var endpoint = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, spandspPort), ecm, version) with { SubAddress = "99" });
+        using var endpoint = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, spandspPort), ecm, version) with { SubAddress = "99", Pacing = paced });
         var received = Path.Combine(_dir, "received.tif");
         var answerer = SpandspHarness.RunAsync(["receive", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{endpoint.LocalEndPoint.Port}", "--file", received, "--version", $"{version}", "--timeout", "70", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromSeconds(80));
         var confirmed = new List<int>();
