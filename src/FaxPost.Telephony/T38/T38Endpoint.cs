@@ -180,7 +180,8 @@ public sealed partial class T38Endpoint : IDisposable
     private async Task<T38CallResult> RunAsync(T30SessionOptions sessionOptions, Func<CancellationToken, Task>? answered, CancellationToken ct)
     {
         _session = new T30Session(sessionOptions);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Not linked to ct: after a cancel the transmitter still sends our DCN, then both loops stop.
+        using var stop = new CancellationTokenSource();
         var receiving = Task.Run(() => ReceiveLoopAsync(stop.Token), CancellationToken.None);
         var transmitting = Task.Run(() => TransmitLoopAsync(stop.Token), CancellationToken.None);
         var end = T38CallEnd.Protocol;

@@ -36,6 +36,38 @@ public sealed class T38LoopbackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_that_drops_after_page_two_keeps_two_pages_on_both_sides()
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 4);
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null) with { T1 = TimeSpan.FromSeconds(5) });
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port)));
+        var received = Path.Combine(_dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        using var hangUp = new CancellationTokenSource();
+        var sent = await sender.SendAsync(document, pageConfirmed: (p, _) =>
+        {
+            if (p == 2)
+            {
+                hangUp.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }, ct: hangUp.Token);
+        var got = await receiving;
+        Assert.Equal(T38CallEnd.Cancelled, sent.End);
+        Assert.Equal(CallResult.TemporaryFailure, sent.CallResult);
+        Assert.Equal(2, sent.Pages);
+        // Our DCN reached the receiver: the far end hung up before the last page.
+        Assert.Equal(T30Completion.RemoteDisconnected, got.Completion);
+        Assert.Equal(CallResult.TemporaryFailure, got.CallResult);
+        Assert.Equal(2, got.Pages);
+        var expected = Path.Combine(_dir, "expected.tif");
+        var (code, err) = SpandspHarness.Tool("tiffcp", [$"{document},0,1", expected], "libtiff-tools");
+        Assert.True(code == 0, err);
+        T38TestSupport.AssertSamePages(expected, received);
+    }
+
+    [Fact]
     public async Task A_standard_resolution_receiver_gets_pages_converted_to_standard()
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
