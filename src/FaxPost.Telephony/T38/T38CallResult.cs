@@ -26,6 +26,7 @@ public enum T38CallEnd
 
 /// <summary>UDPTL and IFP counters of one call.</summary>
 /// <param name="DatagramsReceived">Every datagram from the peer, well-formed or not.</param>
+/// <param name="NotSent">IFP packets too large for <see cref="T38EndpointOptions.MaxDatagramSize"/>, dropped.</param>
 public readonly record struct T38LineStatistics(
     long DatagramsSent,
     long DatagramsReceived,
@@ -33,7 +34,8 @@ public readonly record struct T38LineStatistics(
     long IfpErrors,
     long FromStrangers,
     long Lost,
-    long Recovered);
+    long Recovered,
+    long NotSent = 0);
 
 /// <summary>The result of one fax call over T.38.</summary>
 public sealed record T38CallResult

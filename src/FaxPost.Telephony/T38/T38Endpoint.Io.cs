@@ -119,6 +119,10 @@ public sealed partial class T38Endpoint
                     await _socket.SendToAsync(datagram.AsMemory(0, length), SocketFlags.None, _peerAddress!, ct).ConfigureAwait(false);
                     Interlocked.Increment(ref _datagramsSent);
                 }
+                else
+                {
+                    Interlocked.Increment(ref _notSent);
+                }
 
                 if (!_options.Pacing && ++burst % _options.UnpacedBurst == 0)
                 {

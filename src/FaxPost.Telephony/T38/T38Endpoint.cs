@@ -49,6 +49,7 @@ public sealed partial class T38Endpoint : IDisposable
     private string _remoteSub = "";
     private long _datagramsSent;
     private long _datagramsReceived;
+    private long _notSent;
     private long _ifpErrors;
     private long _validPackets;
     private long _fromStrangers;
@@ -465,7 +466,7 @@ public sealed partial class T38Endpoint : IDisposable
         var stats = _receiver.Statistics;
         var statistics = new T38LineStatistics(
             Interlocked.Read(ref _datagramsSent), Interlocked.Read(ref _datagramsReceived), stats.Malformed, Interlocked.Read(ref _ifpErrors),
-            Interlocked.Read(ref _fromStrangers), stats.Lost, stats.FromRedundancy + stats.FromFec);
+            Interlocked.Read(ref _fromStrangers), stats.Lost, stats.FromRedundancy + stats.FromFec, Interlocked.Read(ref _notSent));
         if (end == T38CallEnd.Protocol && result is { Success: false })
         {
             reason = $"{result.Completion}: {result.Detail}";
