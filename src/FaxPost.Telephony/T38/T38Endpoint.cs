@@ -33,7 +33,7 @@ public sealed partial class T38Endpoint : IDisposable
     private readonly List<T30Action> _actions = [];
     private readonly Queue<T30Input> _followUps = new();
     private volatile SocketAddress? _peerAddress;
-    private IPEndPoint? _peer;
+    private volatile IPEndPoint? _peer;
     private T30Session? _session;
     private T38PageSource? _source;
     private T38PageSink? _sink;

@@ -68,6 +68,41 @@ public sealed class T38LoopbackTests : IDisposable
     }
 
     [Fact]
+    public async Task Datagrams_from_a_third_address_are_ignored_during_a_call()
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null));
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port)));
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var received = Path.Combine(_dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        var sending = sender.SendAsync(document);
+        // The receiver takes the first datagram's source as its peer; the stranger speaks up after that.
+        while (receiver.Peer is null && !receiving.IsCompleted)
+        {
+            await Task.Delay(1);
+        }
+
+        var random = new Random(5);
+        var junk = new byte[100];
+        while (!receiving.IsCompleted)
+        {
+            random.NextBytes(junk);
+            await stranger.SendToAsync(junk, SocketFlags.None, receiver.LocalEndPoint);
+            await Task.Delay(2);
+        }
+
+        var sent = await sending;
+        var got = await receiving;
+        Assert.True(sent.Success, sent.Reason);
+        Assert.True(got.Success, got.Reason);
+        Assert.True(got.Statistics.FromStrangers > 0);
+        Assert.Equal(sender.LocalEndPoint.Port, receiver.Peer!.Port);
+        T38TestSupport.AssertSamePages(document, received);
+    }
+
+    [Fact]
     public async Task A_standard_resolution_receiver_gets_pages_converted_to_standard()
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
