@@ -48,7 +48,10 @@ public sealed record T38CallResult
     /// <summary>What went wrong, in words; empty on success.</summary>
     public string Reason { get; init; } = "";
 
-    /// <summary>Pages the far end confirmed (sending) or we confirmed and stored (receiving).</summary>
+    /// <summary>
+    /// Pages of the document the far end confirmed (a page split for a shorter receiver counts once all
+    /// of it is confirmed), or pages we confirmed and stored (receiving).
+    /// </summary>
     public int Pages { get; init; }
 
     public int BitRate { get; init; }

@@ -399,8 +399,10 @@ public sealed partial class T38Endpoint : IDisposable
         }
     }
 
-    private async Task ReportConfirmedAsync(int upTo, CancellationToken ct)
+    /// <summary>Reports source pages done once <paramref name="sentPages"/> pages sent are confirmed.</summary>
+    private async Task ReportConfirmedAsync(int sentPages, CancellationToken ct)
     {
+        var upTo = _source?.SourcePagesDone(sentPages) ?? sentPages;
         while (_confirmedReported < upTo)
         {
             _confirmedReported++;
@@ -478,7 +480,7 @@ public sealed partial class T38Endpoint : IDisposable
             }
         }
 
-        var pages = _sink is not null ? pagesStored ?? 0 : result?.PagesSent ?? _confirmedReported;
+        var pages = _sink is not null ? pagesStored ?? 0 : result is not null && _source is not null ? _source.SourcePagesDone(result.PagesSent) : _confirmedReported;
         return new T38CallResult
         {
             End = end,

@@ -15,6 +15,7 @@ internal sealed class T38PageSource
     private readonly TiffDocument _document;
     private readonly int _end;
     private readonly Queue<BilevelImage> _pending = new();
+    private readonly List<bool> _endsSourcePage = [];
     private int _next;
 
     public T38PageSource(TiffDocument document, int firstPage, int pageCount)
@@ -65,6 +66,25 @@ internal sealed class T38PageSource
         }
 
         var coded = FaxPageCodec.Encode(_pending.Dequeue(), T30Geometry.SendCoding(mode));
+        _endsSourcePage.Add(_pending.Count == 0);
         return (coded, _pending.Count > 0 || _next < _end);
+    }
+
+    /// <summary>
+    /// Source pages wholly confirmed once the first <paramref name="sentPages"/> pages sent are: a page
+    /// split for a shorter receiver counts when its last piece is confirmed.
+    /// </summary>
+    public int SourcePagesDone(int sentPages)
+    {
+        var done = 0;
+        for (var i = 0; i < sentPages && i < _endsSourcePage.Count; i++)
+        {
+            if (_endsSourcePage[i])
+            {
+                done++;
+            }
+        }
+
+        return done;
     }
 }

@@ -103,6 +103,40 @@ public sealed class T38LoopbackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_too_long_for_the_receiver_is_split_and_confirmed_once_whole()
+    {
+        // One legal-length page (356 mm at 7.7 lines/mm) with a black bar every 100 rows.
+        var image = new FaxPost.Imaging.Raster.BilevelImage(1728, 2744);
+        for (var y = 0; y < image.Height; y += 100)
+        {
+            image.Row(y).Fill(0xFF);
+        }
+
+        var document = Path.Combine(_dir, "legal.tif");
+        await using (var file = File.Create(document))
+        await using (var writer = new FaxPost.Imaging.Tiff.TiffFaxWriter(file))
+        {
+            writer.AppendPage(image);
+        }
+
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null) with { Capabilities = new() { MaxLength = T30PageLength.A4 } });
+        using var sender = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port)));
+        var received = Path.Combine(_dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        var confirmed = new List<int>();
+        var sent = await sender.SendAsync(document, pageConfirmed: (p, _) => { confirmed.Add(p); return Task.CompletedTask; });
+        var got = await receiving;
+        Assert.True(sent.Success, sent.Reason);
+        Assert.Equal(1, sent.Pages);
+        Assert.Equal([1], confirmed);
+        Assert.Equal(2, got.Pages);
+        var pages = FaxPost.Imaging.Tiff.TiffDocument.Read(File.ReadAllBytes(received)).Pages;
+        Assert.Equal(image.Height, pages[0].Height + pages[1].Height);
+        var a4 = FaxPost.Imaging.Raster.FaxGeometry.MaxRows(FaxPost.Imaging.Raster.PageLengthLimit.A4, 196);
+        Assert.All(pages, p => Assert.True(p.Height <= a4, $"{p.Height} rows is longer than A4"));
+    }
+
+    [Fact]
     public async Task A_standard_resolution_receiver_gets_pages_converted_to_standard()
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
