@@ -26,6 +26,7 @@ public static class PostOfficeServices
         services.AddSingleton(options);
         services.AddSingleton(options.Limits);
         services.AddSingleton<OrganisationNumbering>(_ => options.Numbering.Build());
+        services.AddSingleton(sp => new DialingPolicy(options.Dialing, options.Numbering, sp.GetRequiredService<Storage.IPostOfficeStore>()));
         services.AddSingleton(_ => new LineBudget(options.Lines.Total, options.Lines.ReservedInbound));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuthorizationService>();

@@ -27,6 +27,8 @@ public sealed class FaxPostOptions
 
     public SecurityOptions Security { get; set; } = new();
 
+    public DialingOptions Dialing { get; set; } = new();
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -99,6 +101,19 @@ public sealed class FaxPostOptions
         if (Limits.MinFreeDiskBytes < 0)
         {
             errors.Add("Limits:MinFreeDiskBytes must not be negative.");
+        }
+
+        foreach (string prefix in Dialing.BlockedPrefixes.Concat(Dialing.TeamRules.SelectMany(r => r.BlockedPrefixes)))
+        {
+            if (!prefix.StartsWith('+') || prefix.Length < 2 || !prefix.Skip(1).All(char.IsAsciiDigit))
+            {
+                errors.Add($"Dialing: blocked prefixes are written in E.164 form like +49900, not '{prefix}'.");
+            }
+        }
+
+        if (Dialing.TeamRules.Any(r => string.IsNullOrWhiteSpace(r.Team)))
+        {
+            errors.Add("Dialing:TeamRules: every rule names a team.");
         }
 
         if (Security.PasswordIterations < 10_000)
@@ -241,4 +256,23 @@ public sealed class SecurityOptions
 {
     /// <summary>PBKDF2 iterations for new password hashes.</summary>
     public int PasswordIterations { get; set; } = Accounts.PasswordHasher.DefaultIterations;
+}
+
+public sealed class DialingOptions
+{
+    /// <summary>Prefixes (E.164, e.g. +49900 premium rate) nobody may fax.</summary>
+    public List<string> BlockedPrefixes { get; set; } = [];
+
+    public List<TeamDialingRule> TeamRules { get; set; } = [];
+}
+
+/// <summary>Restrictions for the members of one team.</summary>
+public sealed class TeamDialingRule
+{
+    public string Team { get; set; } = "";
+
+    /// <summary>Only numbers in our own country.</summary>
+    public bool NationalOnly { get; set; }
+
+    public List<string> BlockedPrefixes { get; set; } = [];
 }

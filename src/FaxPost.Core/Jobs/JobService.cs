@@ -24,6 +24,7 @@ public sealed class JobService(
     ConversionWorker conversion,
     FaxScheduler scheduler,
     DiskGuard disk,
+    DialingPolicy dialing,
     FaxPostOptions options,
     TimeProvider time)
 {
@@ -325,7 +326,7 @@ public sealed class JobService(
                     var contact = await store.AddressBook.GetContactAsync(contactId, ct).ConfigureAwait(false);
                     if (contact?.FaxNumber is { } number)
                     {
-                        result.Add(await ResolveAsync(number, contact.Name, contact.Company, ct).ConfigureAwait(false));
+                        result.Add(await ResolveAsync(by, number, contact.Name, contact.Company, ct).ConfigureAwait(false));
                     }
                 }
             }
@@ -337,11 +338,11 @@ public sealed class JobService(
                     throw new ValidationException($"There is no contact {contactId}.");
                 }
 
-                result.Add(await ResolveAsync(contact.FaxNumber ?? throw new ValidationException($"'{contact.Name}' has no fax number."), contact.Name, contact.Company, ct).ConfigureAwait(false));
+                result.Add(await ResolveAsync(by, contact.FaxNumber ?? throw new ValidationException($"'{contact.Name}' has no fax number."), contact.Name, contact.Company, ct).ConfigureAwait(false));
             }
             else
             {
-                result.Add(await ResolveAsync(recipient.Number ?? "", recipient.Name, recipient.Company, ct).ConfigureAwait(false));
+                result.Add(await ResolveAsync(by, recipient.Number ?? "", recipient.Name, recipient.Company, ct).ConfigureAwait(false));
             }
 
             if (result.Count > options.Limits.MaxRecipients)
@@ -358,7 +359,7 @@ public sealed class JobService(
         return result;
     }
 
-    private async Task<Target> ResolveAsync(string number, string? name, string? company, CancellationToken ct)
+    private async Task<Target> ResolveAsync(Principal by, string number, string? name, string? company, CancellationToken ct)
     {
         if (name is { Length: > 100 } || company is { Length: > 100 })
         {
@@ -377,6 +378,11 @@ public sealed class JobService(
             var mailbox = await store.Mailboxes.FindByExtensionAsync(parsed.ExtensionDigits!, ct).ConfigureAwait(false)
                 ?? throw new ValidationException($"'{Shorten(number)}' is our own number, but extension {parsed.ExtensionDigits} does not exist.");
             internalMailbox = mailbox.Id;
+        }
+
+        else if (await dialing.RefusalAsync(by, parsed.E164!, ct).ConfigureAwait(false) is { } refusal)
+        {
+            throw new AccessDeniedException($"'{Shorten(number)}': {refusal}.");
         }
 
         return new Target(number.Trim(), parsed.E164!, internalMailbox, name, company);
