@@ -2,6 +2,8 @@ using System.Net;
 using FaxPost.Core.Lines;
 using FaxPost.Telephony.T38;
 
+using FaxPost.Fax.Tests.Interop;
+
 namespace FaxPost.Telephony.Tests.T38;
 
 /// <summary>Two <see cref="T38FaxLine"/>s over loopback: one places the post office's call, the other takes it.</summary>

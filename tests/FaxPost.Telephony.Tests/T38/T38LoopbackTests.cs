@@ -4,6 +4,8 @@ using FaxPost.Core.Lines;
 using FaxPost.Fax.T30;
 using FaxPost.Telephony.T38;
 
+using FaxPost.Fax.Tests.Interop;
+
 namespace FaxPost.Telephony.Tests.T38;
 
 /// <summary>Two of our endpoints fax each other over loopback, unpaced.</summary>

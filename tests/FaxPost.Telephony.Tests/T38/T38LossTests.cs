@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using FaxPost.Telephony.T38;
 
+using FaxPost.Fax.Tests.Interop;
+
 namespace FaxPost.Telephony.Tests.T38;
 
 /// <summary>Two endpoints through a relay that loses datagrams: UDPTL redundancy (T.38 §9.1) carries the call.</summary>

@@ -4,6 +4,8 @@ using FaxPost.Fax.T30;
 using FaxPost.Telephony.T38;
 using Xunit.Abstractions;
 
+using FaxPost.Fax.Tests.Interop;
+
 namespace FaxPost.Telephony.Tests.T38;
 
 /// <summary>Our endpoint sends to spandsp (Debian's libspandsp as the far-end fax machine).</summary>
