@@ -24,6 +24,7 @@ public sealed partial class ConversionWorker(
 {
     private readonly Channel<long> _queue = Channel.CreateUnbounded<long>();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<Exception?>> _waiters = new();
+    private readonly ConcurrentDictionary<long, DoorWait> _doors = new();
 
     /// <summary>Raised after a group's jobs became queued (the scheduler wakes up).</summary>
     public event Action? Converted;
@@ -34,6 +35,21 @@ public sealed partial class ConversionWorker(
         var waiter = _waiters.GetOrAdd(groupId, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(groupId);
         return waiter.Task;
+    }
+
+    /// <summary>
+    /// Queues a group for a front door that waits to answer its submitter. While it waits, a failure
+    /// is the door's to report (a refusal); observers are not told, so nobody gets a failure notice
+    /// for a submission that was refused on the spot (and removed). Once the door has stopped waiting
+    /// (<see cref="DoorWait.Detach"/>), a failure is announced as usual.
+    /// </summary>
+    public DoorWait EnqueueForDoor(long groupId)
+    {
+        var waiter = _waiters.GetOrAdd(groupId, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var door = new DoorWait(waiter.Task);
+        _doors[groupId] = door; // before the worker can see the group
+        _queue.Writer.TryWrite(groupId);
+        return door;
     }
 
     public async Task RunAsync(int workers, CancellationToken ct)
@@ -73,6 +89,7 @@ public sealed partial class ConversionWorker(
                 error = e;
             }
 
+            _doors.TryRemove(group, out _);
             if (_waiters.TryRemove(group, out var waiter))
             {
                 waiter.TrySetResult(error);
@@ -165,13 +182,14 @@ public sealed partial class ConversionWorker(
         {
             documents.Delete(body.RelativePath);
             string message = e is DocumentConversionException ? e.Message : $"the documents could not be converted: {e.Message}";
+            bool doorRefuses = _doors.TryGetValue(groupId, out var door) && door.TryClaim();
             foreach (var job in jobs)
             {
                 job.State = JobState.Failed;
                 job.LastError = message;
                 job.UpdatedAt = time.GetUtcNow();
                 job.CompletedAt = job.UpdatedAt;
-                if (await store.Jobs.UpdateAsync(job, message, JobState.Converting, ct).ConfigureAwait(false))
+                if (await store.Jobs.UpdateAsync(job, message, JobState.Converting, ct).ConfigureAwait(false) && !doorRefuses)
                 {
                     await observers.JobChangedAsync(job, message, ct).ConfigureAwait(false);
                 }
@@ -187,4 +205,20 @@ public sealed partial class ConversionWorker(
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Conversion of submission {GroupId} crashed")]
     private partial void LogCrashed(Exception e, long groupId);
+}
+
+/// <summary>A front door waiting for its submission's conversion (see <see cref="ConversionWorker.EnqueueForDoor"/>).</summary>
+public sealed class DoorWait(Task<Exception?> result)
+{
+    private const int Waiting = 0, Detached = 1, Claimed = 2;
+    private int _state;
+
+    /// <summary>Null when the group was queued, else the conversion error.</summary>
+    public Task<Exception?> Result { get; } = result;
+
+    /// <summary>The door stops waiting; true unless the worker already claimed a failure for the door to report.</summary>
+    public bool Detach() => Interlocked.CompareExchange(ref _state, Detached, Waiting) != Claimed;
+
+    /// <summary>The worker hands a failure to the waiting door; false when the door no longer waits.</summary>
+    internal bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Waiting) == Waiting;
 }

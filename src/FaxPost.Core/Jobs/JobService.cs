@@ -100,9 +100,23 @@ public sealed class JobService(
             long groupId = await store.Jobs.CreateSubmissionAsync(stored, jobs, ct).ConfigureAwait(false);
             stored.Clear(); // durable now: a failure below no longer removes the files
 
-            var converted = conversion.EnqueueAsync(groupId);
-            var finished = await Task.WhenAny(converted, Task.Delay(request.WaitForConversion, time, ct)).ConfigureAwait(false);
-            if (finished == converted && await converted.ConfigureAwait(false) is { } error)
+            var door = conversion.EnqueueForDoor(groupId);
+            Exception? error = null;
+            try
+            {
+                var finished = await Task.WhenAny(door.Result, Task.Delay(request.WaitForConversion, time, ct)).ConfigureAwait(false);
+                if (finished == door.Result || !door.Detach())
+                {
+                    // Finished, or failed just as the wait ended: the failure is ours to report either way.
+                    error = await door.Result.ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                door.Detach();
+            }
+
+            if (error is not null)
             {
                 // Refused at the door: nothing of the submission stays.
                 await RemoveGroupAsync(groupId, ct).ConfigureAwait(false);

@@ -20,6 +20,8 @@ namespace FaxPost.Core.Tests.Fixtures;
 public sealed class PostOffice : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _conversion;
 
     private PostOffice(ServiceProvider services, string directory, FakeTimeProvider time)
     {
@@ -38,7 +40,18 @@ public sealed class PostOffice : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public static async Task<PostOffice> StartAsync(Action<FaxPostOptions>? configure = null, params IFaxLine[] lines)
+    /// <summary>
+    /// Runs the conversion worker (real Ghostscript and codecs) until the post office is disposed, so
+    /// <see cref="JobService.SubmitAsync"/> gets its answer: without it a submission waits for a
+    /// conversion that never comes (the fake clock never ends the wait).
+    /// </summary>
+    public void RunConversion() => _conversion ??= Get<ConversionWorker>().RunAsync(1, _stop.Token);
+
+    public static Task<PostOffice> StartAsync(Action<FaxPostOptions>? configure = null, params IFaxLine[] lines) =>
+        StartAsync(configure, null, lines);
+
+    /// <summary>As above, with extra services (observers, a stand-in document factory).</summary>
+    public static async Task<PostOffice> StartAsync(Action<FaxPostOptions>? configure, Action<IServiceCollection>? extra, params IFaxLine[] lines)
     {
         string directory = Path.Combine(Path.GetTempPath(), "faxpost-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -57,6 +70,7 @@ public sealed class PostOffice : IAsyncDisposable
             services.AddSingleton(line);
         }
 
+        extra?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IPostOfficeStore>().MigrateAsync(CancellationToken.None);
         return new PostOffice(provider, directory, time);
@@ -127,6 +141,19 @@ public sealed class PostOffice : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        if (_conversion is not null)
+        {
+            try
+            {
+                await _conversion;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _stop.Dispose();
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try

@@ -163,6 +163,26 @@ public sealed class MailToFaxProcessorTests
     }
 
     [Fact]
+    public async Task ADocumentThatCannotBeConvertedGetsOneReplyAndNoFailedNotice()
+    {
+        await using var office = await StartAsync();
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+
+        var result = await office.Get<MailToFaxProcessor>().ProcessAsync(
+            MailWith(alice.Email!, "0030123456", ("scan.pdf", Encoding.ASCII.GetBytes("%PDF-1.4 this is not a PDF at all"), "application/pdf")),
+            CancellationToken.None);
+
+        Assert.Equal(MailOutcome.Refused, result.Outcome);
+        var reply = await _sent.WaitForAsync(alice.Email!);
+        Assert.StartsWith("Fax not sent", reply.Subject, StringComparison.Ordinal);
+        Assert.Contains("scan.pdf", reply.TextBody, StringComparison.Ordinal);
+        // Every mail of this submission was queued before ProcessAsync returned: once the outbox is empty, all went out.
+        await MailPostOffice.WaitForAsync(() => Task.FromResult(office.Get<MailOutbox>().Pending), p => p == 0, "outbox empty");
+        Assert.Single(_sent.To(alice.Email!));
+        Assert.Empty(await office.JobsOfAsync(alice));
+    }
+
+    [Fact]
     public async Task MailAndAttachmentsFaxesTheHtmlBodyAsText()
     {
         var options = MailPostOffice.ServerOptions();
