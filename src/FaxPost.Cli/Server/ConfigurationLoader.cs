@@ -1,5 +1,6 @@
 using FaxPost.Core.Configuration;
 using FaxPost.Gateways.Mail;
+using FaxPost.Telephony.Trunks;
 using Microsoft.Extensions.Configuration;
 
 namespace FaxPost.Cli.Server;
@@ -11,8 +12,8 @@ namespace FaxPost.Cli.Server;
 /// </summary>
 internal static class ConfigurationLoader
 {
-    /// <summary>The effective settings: the post office's, and the optional front doors' (null when not configured).</summary>
-    public sealed record Settings(FaxPostOptions Core, MailGatewayOptions? Mail);
+    /// <summary>The effective settings: the post office's, and the optional front doors' and SIP trunks' (null when not configured).</summary>
+    public sealed record Settings(FaxPostOptions Core, MailGatewayOptions? Mail, SipOptions? Sip = null);
 
     public static (Settings? Options, IConfiguration Configuration, IReadOnlyList<string> Errors) Load(string? configPath)
     {
@@ -73,6 +74,15 @@ internal static class ConfigurationLoader
             }
         }
 
-        return (errors.Count == 0 ? new Settings(options, mail) : null, configuration, errors);
+        SipOptions? sip = null;
+        var sipSection = section.GetSection("Sip");
+        if (sipSection.Exists())
+        {
+            var bindErrors = new List<string>();
+            sip = SipConfiguration.Bind(sipSection, bindErrors);
+            errors.AddRange(bindErrors.Count > 0 ? bindErrors : sip.Validate());
+        }
+
+        return (errors.Count == 0 ? new Settings(options, mail, sip) : null, configuration, errors);
     }
 }

@@ -115,6 +115,9 @@ internal static class ServerCommands
 
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(options, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(settings.Mail is null ? "Mail gateway: not configured" : $"Mail gateway: SMTP {settings.Mail.Smtp.Host}:{settings.Mail.Smtp.Port}, mail-to-fax {(settings.Mail.MailToFax ? "on" : "off")}");
+        Console.WriteLine(settings.Sip is null
+            ? "SIP: not configured"
+            : $"SIP: listening on {string.Join(", ", settings.Sip.Listen.Select(l => $"{l.Transport} {l.Address}:{l.Port}"))}; trunks: {string.Join(", ", settings.Sip.Trunks.Select(t => $"{t.Name} ({t.Registrar}, {t.Channels} channel(s), T.38 {t.T38})"))}");
         return 0;
     }
 
