@@ -35,6 +35,8 @@ public interface IPostOfficeStore
 
     ISettingsStore Settings { get; }
 
+    IMailStore Mail { get; }
+
     /// <summary>Creates or upgrades the schema (versioned migrations); returns the schema version.</summary>
     Task<int> MigrateAsync(CancellationToken ct);
 }
@@ -224,6 +226,96 @@ public interface ISettingsStore
 
     Task SetAsync(string key, string value, CancellationToken ct);
 }
+
+/// <summary>
+/// The mail gateway's durable state: the outgoing mail queue (fax-to-email, notifications, replies;
+/// a restart loses none) and the ledger of mail-to-fax messages already handled (Message-ID
+/// deduplication), whose records expire once a message has not been seen for a while.
+/// </summary>
+public interface IMailStore
+{
+    /// <summary>Stores a mail to send; returns its id. Durable when the call returns.</summary>
+    Task<long> EnqueueAsync(QueuedMail mail, CancellationToken ct);
+
+    /// <summary>Mails whose next attempt is at or before <paramref name="now"/>, earliest first.</summary>
+    Task<IReadOnlyList<QueuedMail>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Takes a due mail for one attempt: moves its next attempt to <paramref name="until"/> when it is
+    /// still <paramref name="expected"/>. False when another node (or pass) took it first. A sender that
+    /// dies mid-attempt leaves the mail to be tried again after <paramref name="until"/>.
+    /// </summary>
+    Task<bool> TryLeaseAsync(long id, DateTimeOffset expected, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Records a failed attempt: the try count, the reason and when to try again.</summary>
+    Task RetryLaterAsync(long id, int tries, DateTimeOffset next, string error, CancellationToken ct);
+
+    /// <summary>Removes a mail (sent, or given up).</summary>
+    Task<bool> RemoveAsync(long id, CancellationToken ct);
+
+    /// <summary>The earliest next attempt of any queued mail, or null when the queue is empty.</summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken ct);
+
+    Task<int> CountAsync(CancellationToken ct);
+
+    /// <summary>Received faxes that have a mail waiting in the queue.</summary>
+    Task<IReadOnlyList<long>> QueuedFaxIdsAsync(CancellationToken ct);
+
+    /// <summary>The ledger record of a mail-to-fax message (by its dedup key), or null.</summary>
+    Task<MailMessageRecord?> GetMessageAsync(string key, CancellationToken ct);
+
+    /// <summary>Creates or overwrites a ledger record; <paramref name="seenAt"/> is when the message was last seen.</summary>
+    Task SetMessageAsync(string key, string state, DateTimeOffset seenAt, CancellationToken ct);
+
+    /// <summary>Removes ledger records last seen before <paramref name="cutoff"/>; returns how many.</summary>
+    Task<int> ForgetMessagesAsync(DateTimeOffset cutoff, CancellationToken ct);
+}
+
+/// <summary>What a queued mail is, so its delivery or failure can be recorded after a restart.</summary>
+public enum QueuedMailKind
+{
+    Other = 0,
+
+    /// <summary>A received fax with its pages; delivered = the fax is delivered, failed = the fax post office queue.</summary>
+    Fax = 1,
+
+    /// <summary>A received fax announced without its pages (privacy); same outcomes as <see cref="Fax"/>.</summary>
+    FaxNotice = 2,
+
+    JobNotice = 3,
+
+    Reply = 4,
+
+    SerialLetter = 5,
+}
+
+/// <summary>One mail in the outgoing queue: the whole message as RFC 5322 bytes, and its delivery state.</summary>
+public sealed class QueuedMail
+{
+    public long Id { get; set; }
+
+    public QueuedMailKind Kind { get; set; }
+
+    /// <summary>The received fax this mail delivers (<see cref="QueuedMailKind.Fax"/>, <see cref="QueuedMailKind.FaxNotice"/>).</summary>
+    public long? FaxId { get; set; }
+
+    /// <summary>For logs: "fax 12 to a@example.org".</summary>
+    public string What { get; set; } = "";
+
+    public byte[] Content { get; set; } = [];
+
+    /// <summary>Failed attempts so far.</summary>
+    public int Tries { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>A mail-to-fax message the gateway has handled or is handling ("claim|...", "done|...").</summary>
+public sealed record MailMessageRecord(string Key, string State, DateTimeOffset SeenAt);
 
 /// <summary>A unique value (login, extension, name) is already taken.</summary>
 public sealed class DuplicateException(string message) : Exception(message);

@@ -19,10 +19,10 @@ public sealed partial class FaxMailer(
     IDocumentStore documents,
     MailComposer composer,
     MailOutbox outbox,
+    FaxMailDelivery deliveries,
     IFaxPageRenderer renderer,
     NotificationPreferences preferences,
     MailGatewayOptions options,
-    TimeProvider time,
     ILogger<FaxMailer> logger) : IPostOfficeObserver
 {
     public async Task FaxArrivedAsync(InboundFax fax, CancellationToken ct)
@@ -40,7 +40,7 @@ public sealed partial class FaxMailer(
 
         if (!InternetAddressList.TryParse(email, out var to) || to.Mailboxes.Count() == 0)
         {
-            await FailDeliveryAsync(fax.Id, $"the mailbox address '{email}' is not an e-mail address", ct).ConfigureAwait(false);
+            await deliveries.FailedAsync(fax.Id, $"the mailbox address '{email}' is not an e-mail address", ct).ConfigureAwait(false);
             return;
         }
 
@@ -55,7 +55,7 @@ public sealed partial class FaxMailer(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogRenderFailed(e, fax.Id);
-                await FailDeliveryAsync(fax.Id, $"the pages could not be prepared for mail: {e.Message}", ct).ConfigureAwait(false);
+                await deliveries.FailedAsync(fax.Id, $"the pages could not be prepared for mail: {e.Message}", ct).ConfigureAwait(false);
                 return;
             }
 
@@ -64,11 +64,9 @@ public sealed partial class FaxMailer(
 
         var message = composer.FaxMail(fax, mailbox, to, pages, preview);
         string addresses = string.Join(", ", to.Mailboxes.Select(m => m.Address));
-        outbox.Enqueue(new OutgoingMail(
-            message,
-            $"fax {fax.Id} to {addresses}",
-            c => MarkDeliveredAsync(fax.Id, addresses, mailbox.MailPages, c),
-            (reason, c) => FailDeliveryAsync(fax.Id, $"mailing it to {addresses} failed: {reason}", c)));
+        await outbox.EnqueueAsync(
+            new OutgoingMail(message, $"fax {fax.Id} to {addresses}", mailbox.MailPages ? QueuedMailKind.Fax : QueuedMailKind.FaxNotice, fax.Id),
+            ct).ConfigureAwait(false);
     }
 
     public async Task JobChangedAsync(FaxJob job, string message, CancellationToken ct)
@@ -115,16 +113,20 @@ public sealed partial class FaxMailer(
         }
 
         var history = await store.Jobs.EventsAsync(job.Id, ct).ConfigureAwait(false);
-        outbox.Enqueue(new OutgoingMail(composer.JobMail(job, message, to, html, preview, pdf, history), $"notice for job {job.Id} ({job.State.Describe()}) to {to.Address}"));
+        await outbox.EnqueueAsync(
+            new OutgoingMail(composer.JobMail(job, message, to, html, preview, pdf, history), $"notice for job {job.Id} ({job.State.Describe()}) to {to.Address}", QueuedMailKind.JobNotice),
+            ct).ConfigureAwait(false);
     }
 
-    /// <summary>Mails faxes that were routed but never mailed (the server stopped before the mail went out).</summary>
+    /// <summary>Mails faxes that were routed but never queued for mail (the server stopped between routing and queueing).</summary>
     public async Task<int> ResendPendingAsync(CancellationToken ct)
     {
         int count = 0;
+        var queued = (await store.Mail.QueuedFaxIdsAsync(ct).ConfigureAwait(false)).ToHashSet();
         foreach (var fax in await store.Inbound.QueryAsync(new InboundQuery(Limit: 1000), ct).ConfigureAwait(false))
         {
-            if (fax.State is InboundState.Routed or InboundState.HandedOff && fax.MailboxId is not null)
+            // A fax whose mail is in the queue already is sent from there.
+            if (fax.State is InboundState.Routed or InboundState.HandedOff && fax.MailboxId is not null && !queued.Contains(fax.Id))
             {
                 var mailbox = await store.Mailboxes.GetAsync(fax.MailboxId.Value, ct).ConfigureAwait(false);
                 if (mailbox?.Email is { Length: > 0 } && !await WasMailedAsync(fax.Id, ct).ConfigureAwait(false))
@@ -141,41 +143,6 @@ public sealed partial class FaxMailer(
     private async Task<bool> WasMailedAsync(long faxId, CancellationToken ct) =>
         (await store.Inbound.EventsAsync(faxId, ct).ConfigureAwait(false)).Any(e => e.Kind == "mailed");
 
-    private async Task MarkDeliveredAsync(long faxId, string addresses, bool withPages, CancellationToken ct)
-    {
-        var fax = await store.Inbound.GetAsync(faxId, ct).ConfigureAwait(false);
-        if (fax is null)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        string what = withPages ? $"mailed to {addresses}" : $"notice without pages mailed to {addresses}";
-        fax.State = InboundState.Delivered;
-        fax.UpdatedAt = now;
-        await store.Inbound.UpdateAsync(fax, new InboundEvent { FaxId = faxId, At = now, Kind = "mailed", Message = what }, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>A permanent failure: the fax goes to the fax post office queue (it keeps its mailbox for the record).</summary>
-    private async Task FailDeliveryAsync(long faxId, string reason, CancellationToken ct)
-    {
-        var fax = await store.Inbound.GetAsync(faxId, ct).ConfigureAwait(false);
-        if (fax is null)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        fax.State = InboundState.Unroutable;
-        fax.Reason = UnroutableReason.DeliveryFailed;
-        fax.UpdatedAt = now;
-        await store.Inbound.UpdateAsync(fax, new InboundEvent { FaxId = faxId, At = now, Kind = "unroutable", Message = reason }, ct).ConfigureAwait(false);
-        LogDeliveryFailed(faxId, reason);
-    }
-
     [LoggerMessage(EventId = 6201, Level = LogLevel.Error, Message = "Fax {Id} could not be rendered for mail")]
     private partial void LogRenderFailed(Exception e, long id);
-
-    [LoggerMessage(EventId = 6202, Level = LogLevel.Warning, Message = "Fax {FaxId} goes to the fax post office: {Reason}")]
-    private partial void LogDeliveryFailed(long faxId, string reason);
 }

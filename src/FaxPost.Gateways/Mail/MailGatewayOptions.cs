@@ -116,6 +116,12 @@ public sealed class MailGatewayOptions
 
     public string FromName { get; set; } = "FaxPost";
 
+    /// <summary>
+    /// How long the record of a handled mail-to-fax message (its Message-ID) is kept after the message
+    /// was last seen in the mailbox; a message still there (POP3 keep mode) renews its record each time.
+    /// </summary>
+    public TimeSpan MessageRecordRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Attempts per outgoing mail before a temporary failure counts as permanent.</summary>
     public int SmtpMaxTries { get; set; } = 5;
 
@@ -165,6 +171,11 @@ public sealed class MailGatewayOptions
         if (MaxAttachments < 1)
         {
             errors.Add("Mail:MaxAttachments must be at least 1.");
+        }
+
+        if (MessageRecordRetention < TimeSpan.FromDays(1))
+        {
+            errors.Add("Mail:MessageRecordRetention must be at least one day (records of handled mails prevent sending a fax twice).");
         }
 
         if (SmtpMaxTries < 1)

@@ -20,6 +20,7 @@ public static class MailGatewayServices
         services.AddSingleton<IMailSender>(_ => new SmtpMailSender(options.Smtp));
         services.AddSingleton<IFaxPageRenderer, FaxPageRenderer>();
         services.AddSingleton<MailComposer>();
+        services.AddSingleton<FaxMailDelivery>();
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<NotificationPreferences>();
         services.AddSingleton<FaxMailer>();
@@ -33,11 +34,13 @@ public static class MailGatewayServices
 }
 
 /// <summary>The gateway's background work: the outbox, mails for faxes left unmailed by a restart, and (if on) the mail-to-fax fetch loop.</summary>
-public sealed partial class MailGateway(MailOutbox outbox, FaxMailer mailer, MailFetcher fetcher, MailGatewayOptions options, ILogger<MailGateway> logger) : BackgroundService
+public sealed partial class MailGateway(MailOutbox outbox, FaxMailer mailer, MailFetcher fetcher, MailToFaxProcessor processor, MailGatewayOptions options, TimeProvider time, ILogger<MailGateway> logger) : BackgroundService
 {
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(6);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var work = new List<Task> { outbox.RunAsync(stoppingToken) };
+        var work = new List<Task> { outbox.RunAsync(stoppingToken), ForgetOldMessagesAsync(stoppingToken) };
         try
         {
             int resent = await mailer.ResendPendingAsync(stoppingToken).ConfigureAwait(false);
@@ -58,6 +61,46 @@ public sealed partial class MailGateway(MailOutbox outbox, FaxMailer mailer, Mai
 
         await Task.WhenAll(work).ConfigureAwait(false);
     }
+
+    /// <summary>Expires records of handled mail-to-fax messages, at start and every few hours.</summary>
+    private async Task ForgetOldMessagesAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                int forgotten = await processor.ForgetOldMessagesAsync(ct).ConfigureAwait(false);
+                if (forgotten > 0)
+                {
+                    LogForgotten(forgotten);
+                }
+
+                await Task.Delay(CleanupInterval, time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogForgetFailed(e);
+                try
+                {
+                    await Task.Delay(CleanupInterval, time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 6503, Level = LogLevel.Information, Message = "Forgot {Count} record(s) of mail-to-fax messages not seen for a long time")]
+    private partial void LogForgotten(int count);
+
+    [LoggerMessage(EventId = 6504, Level = LogLevel.Error, Message = "Expiring records of mail-to-fax messages failed")]
+    private partial void LogForgetFailed(Exception e);
 
     [LoggerMessage(EventId = 6501, Level = LogLevel.Information, Message = "Mailing {Count} fax(es) that were received before a restart")]
     private partial void LogResent(int count);

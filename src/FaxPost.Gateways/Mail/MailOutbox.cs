@@ -1,124 +1,218 @@
 using System.Threading.Channels;
+using FaxPost.Core.Storage;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace FaxPost.Gateways.Mail;
 
-/// <summary>A mail waiting to be sent, with what to do once it is delivered or has failed for good.</summary>
-public sealed record OutgoingMail(MimeMessage Message, string What, Func<CancellationToken, Task>? Delivered = null, Func<string, CancellationToken, Task>? Failed = null);
+/// <summary>A mail to send; <paramref name="FaxId"/> names the received fax it delivers (its outcome is recorded on the fax).</summary>
+public sealed record OutgoingMail(MimeMessage Message, string What, QueuedMailKind Kind = QueuedMailKind.Other, long? FaxId = null);
 
 /// <summary>
-/// Sends mails in the background so a fax intake or a job change never waits for SMTP. A temporary
-/// failure is retried after <see cref="MailGatewayOptions.SmtpRetryDelay"/>, doubled each time, up to
+/// Sends mails in the background so a fax intake or a job change never waits for SMTP. Every mail is
+/// stored in the post office's mail queue before <see cref="EnqueueAsync"/> returns, so a restart loses
+/// no fax-to-email delivery or notification. A temporary failure (RFC 5321 §4.2.1: 4yz, network) is
+/// retried after <see cref="MailGatewayOptions.SmtpRetryDelay"/>, doubled each time, up to
 /// <see cref="MailGatewayOptions.SmtpMaxTries"/> tries; then (or at once on a permanent failure) the
-/// mail's Failed callback runs (fax-to-email puts the fax in the post office queue).
+/// mail is given up, and a received fax it carried goes to the fax post office queue. Each attempt
+/// leases the mail in the store, so several nodes on one PostgreSQL database never send it twice at
+/// once, and a node that dies mid-attempt leaves it to be retried when the lease ends.
 /// </summary>
-public sealed partial class MailOutbox(IMailSender sender, MailGatewayOptions options, TimeProvider time, ILogger<MailOutbox> logger)
+public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sender, FaxMailDelivery deliveries, MailGatewayOptions options, TimeProvider time, ILogger<MailOutbox> logger)
 {
-    private readonly Channel<OutgoingMail> _queue = Channel.CreateUnbounded<OutgoingMail>();
-    private int _pending;
+    private const int Batch = 50;
+    private const int Parallel = 4;
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromHours(6);
 
-    /// <summary>Mails queued or being retried.</summary>
-    public int Pending => Volatile.Read(ref _pending);
+    /// <summary>Look at the queue at least this often (mails queued by other nodes).</summary>
+    private static readonly TimeSpan QueuePoll = TimeSpan.FromSeconds(30);
 
-    public void Enqueue(OutgoingMail mail)
+    /// <summary>How long a node may take for one attempt before another may try the mail again.</summary>
+    private readonly TimeSpan _lease = options.Smtp.Timeout * 3 + TimeSpan.FromMinutes(1);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Stores the mail for sending (durable when this returns) and wakes the sender.</summary>
+    public async Task EnqueueAsync(OutgoingMail mail, CancellationToken ct)
     {
-        Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite(mail);
+        ArgumentNullException.ThrowIfNull(mail);
+        using var content = new MemoryStream();
+        await mail.Message.WriteToAsync(content, ct).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await store.Mail.EnqueueAsync(
+            new QueuedMail { Kind = mail.Kind, FaxId = mail.FaxId, What = mail.What, Content = content.ToArray(), CreatedAt = now, NextAttemptAt = now },
+            ct).ConfigureAwait(false);
+        _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>Sends until cancelled; retries run concurrently so one slow mail does not hold the others.</summary>
+    /// <summary>Mails queued or waiting for a retry.</summary>
+    public Task<int> PendingAsync(CancellationToken ct) => store.Mail.CountAsync(ct);
+
+    /// <summary>Sends until cancelled: every mail due, then sleeps until the next is due, a new one arrives, or the poll interval passes (other nodes).</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var running = new List<Task>();
-        try
+        while (!ct.IsCancellationRequested)
         {
-            await foreach (var mail in _queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            TimeSpan sleep;
+            try
             {
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(DeliverAsync(mail, counted: true, ct));
+                await SendDueAsync(ct).ConfigureAwait(false);
+                var next = await store.Mail.NextDueAsync(ct).ConfigureAwait(false);
+                sleep = next is { } n ? n - time.GetUtcNow() : QueuePoll;
+                if (sleep > QueuePoll)
+                {
+                    sleep = QueuePoll;
+                }
             }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogQueueFailed(e);
+                sleep = QueuePoll;
+            }
 
-        try
-        {
-            await Task.WhenAll(running).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            if (sleep <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            using var timer = new CancellationTokenSource(sleep, time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+            try
+            {
+                await _wake.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // the next mail is due
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>Sends one mail now with the retry policy (replies, which the caller waits for); true when delivered.</summary>
-    public Task<bool> SendNowAsync(OutgoingMail mail, CancellationToken ct) => DeliverAsync(mail, counted: false, ct);
-
-    private async Task<bool> DeliverAsync(OutgoingMail mail, bool counted, CancellationToken ct)
+    /// <summary>One pass: tries every mail due now (a few at a time); returns how many were tried.</summary>
+    public async Task<int> SendDueAsync(CancellationToken ct)
     {
+        int tried = 0;
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var due = await store.Mail.DueAsync(now, Batch, ct).ConfigureAwait(false);
+            var mine = new List<QueuedMail>();
+            foreach (var mail in due)
+            {
+                if (await store.Mail.TryLeaseAsync(mail.Id, mail.NextAttemptAt, now + _lease, ct).ConfigureAwait(false))
+                {
+                    mine.Add(mail);
+                }
+            }
+
+            if (mine.Count == 0)
+            {
+                return tried;
+            }
+
+            await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, (m, c) => new ValueTask(AttemptAsync(m, c))).ConfigureAwait(false);
+            tried += mine.Count;
+        }
+    }
+
+    private async Task AttemptAsync(QueuedMail mail, CancellationToken ct)
+    {
+        MimeMessage message;
         try
         {
-            var delay = options.SmtpRetryDelay;
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await sender.SendAsync(mail.Message, ct).ConfigureAwait(false);
-                    LogSent(mail.What);
-                    if (mail.Delivered is not null)
-                    {
-                        await mail.Delivered(ct).ConfigureAwait(false);
-                    }
+            message = await MimeMessage.LoadAsync(new MemoryStream(mail.Content, writable: false), ct).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            await GiveUpAsync(mail, $"the stored mail cannot be read: {e.Message}", ct).ConfigureAwait(false);
+            return;
+        }
 
-                    return true;
-                }
-                catch (MailDeliveryException e) when (!e.Permanent && attempt < options.SmtpMaxTries)
-                {
-                    LogRetry(mail.What, attempt, e.Message);
-                    await Task.Delay(delay, time, ct).ConfigureAwait(false);
-                    delay *= 2;
-                }
-                catch (MailDeliveryException e)
-                {
-                    string reason = e.Permanent ? e.Message : $"{e.Message} (gave up after {attempt} tries)";
-                    LogFailed(mail.What, reason);
-                    if (mail.Failed is not null)
-                    {
-                        await mail.Failed(reason, ct).ConfigureAwait(false);
-                    }
-
-                    return false;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        try
         {
-            throw;
+            await sender.SendAsync(message, ct).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (MailDeliveryException e) when (e.Permanent)
         {
-            LogCrashed(e, mail.What);
-            return false;
+            await GiveUpAsync(mail, e.Message, ct).ConfigureAwait(false);
+            return;
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (counted)
+            // Temporary (4yz, network), or an unexpected fault of the sender, which counts as temporary too.
+            if (e is not MailDeliveryException)
             {
-                Interlocked.Decrement(ref _pending);
+                LogCrashed(e, mail.What);
             }
+
+            await FailedTryAsync(mail, e.Message, ct).ConfigureAwait(false);
+            return;
         }
+
+        LogSent(mail.What);
+        await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
+        if (mail.FaxId is { } faxId)
+        {
+            await deliveries.DeliveredAsync(faxId, mail.Kind, string.Join(", ", message.To.Mailboxes.Select(m => m.Address)), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FailedTryAsync(QueuedMail mail, string error, CancellationToken ct)
+    {
+        int tries = mail.Tries + 1;
+        if (tries >= options.SmtpMaxTries)
+        {
+            await GiveUpAsync(mail, $"{error} (gave up after {tries} tries)", ct).ConfigureAwait(false);
+            return;
+        }
+
+        var delay = BackOff(tries);
+        LogRetry(mail.What, tries, delay.TotalSeconds, error);
+        await store.Mail.RetryLaterAsync(mail.Id, tries, time.GetUtcNow() + delay, error, ct).ConfigureAwait(false);
+    }
+
+    private async Task GiveUpAsync(QueuedMail mail, string reason, CancellationToken ct)
+    {
+        LogFailed(mail.What, reason);
+        await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
+        if (mail.FaxId is { } faxId)
+        {
+            await deliveries.FailedAsync(faxId, $"mailing it failed: {reason}", ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The wait after the n-th failed try: the first delay, doubled each time, at most six hours.</summary>
+    internal TimeSpan BackOff(int tries)
+    {
+        var delay = options.SmtpRetryDelay;
+        for (int i = 1; i < tries && delay < MaxBackOff; i++)
+        {
+            delay *= 2;
+        }
+
+        return delay < MaxBackOff ? delay : MaxBackOff;
     }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Mailed {What}")]
     private partial void LogSent(string what);
 
-    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Mailing {What} failed (try {Attempt}), will retry: {Reason}")]
-    private partial void LogRetry(string what, int attempt, string reason);
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Mailing {What} failed (try {Attempt}), will retry in {Seconds} s: {Reason}")]
+    private partial void LogRetry(string what, int attempt, double seconds, string reason);
 
     [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "Mailing {What} failed for good: {Reason}")]
     private partial void LogFailed(string what, string reason);
 
-    [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "Mailing {What} crashed")]
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "Mailing {What} crashed; counted as a failed try")]
     private partial void LogCrashed(Exception e, string what);
+
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Error, Message = "The mail queue could not be read")]
+    private partial void LogQueueFailed(Exception e);
 }

@@ -67,9 +67,40 @@ public sealed partial class MailToFaxProcessor(
     /// <summary>Serial letters by mail carry the mail's text whatever <see cref="MailGatewayOptions.Content"/> says.</summary>
     private readonly MailDocumentExtractor _extractorForText = new(MailFaxContent.MailAndAttachments, options.MaxDocumentBytes, options.MaxAttachments);
 
-    /// <summary>True when a message with these headers was handled already (POP3 keeps messages and asks before downloading).</summary>
-    public async Task<bool> IsDoneAsync(HeaderList headers, CancellationToken ct) =>
-        (await store.Settings.GetAsync(KeyOf(headers), ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true;
+    /// <summary>
+    /// True when a message with these headers was handled already (POP3 keeps messages and asks before
+    /// downloading). Seeing it again renews its record, so records of messages still in the mailbox
+    /// never expire (<see cref="MailGatewayOptions.MessageRecordRetention"/>).
+    /// </summary>
+    public async Task<bool> IsDoneAsync(HeaderList headers, CancellationToken ct)
+    {
+        var record = await store.Mail.GetMessageAsync(KeyOf(headers), ct).ConfigureAwait(false);
+        if (record?.State.StartsWith("done", StringComparison.Ordinal) != true)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (now - record.SeenAt > options.MessageRecordRetention / 4)
+        {
+            await store.Mail.SetMessageAsync(record.Key, record.State, now, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets the records of messages not seen for <see cref="MailGatewayOptions.MessageRecordRetention"/>
+    /// (long gone from the mailbox: removed, or kept and flagged done); returns how many.
+    /// </summary>
+    public Task<int> ForgetOldMessagesAsync(CancellationToken ct) =>
+        store.Mail.ForgetMessagesAsync(time.GetUtcNow() - options.MessageRecordRetention, ct);
+
+    private async Task<string?> StateAsync(string key, CancellationToken ct) =>
+        (await store.Mail.GetMessageAsync(key, ct).ConfigureAwait(false))?.State;
+
+    private Task SetStateAsync(string key, string state, CancellationToken ct) =>
+        store.Mail.SetMessageAsync(key, state, time.GetUtcNow(), ct);
 
     /// <summary>A message larger than <see cref="MailGatewayOptions.MaxMessageBytes"/>: answered from its headers, never downloaded.</summary>
     public Task<MailResult> RefuseTooLargeAsync(HeaderList headers, long size, CancellationToken ct)
@@ -124,8 +155,8 @@ public sealed partial class MailToFaxProcessor(
             try
             {
                 string triesKey = key + ".failures";
-                int tries = int.TryParse(await store.Settings.GetAsync(triesKey, ct).ConfigureAwait(false), out int t) ? t + 1 : 1;
-                await store.Settings.SetAsync(triesKey, tries.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                int tries = int.TryParse(await StateAsync(triesKey, ct).ConfigureAwait(false), out int t) ? t + 1 : 1;
+                await SetStateAsync(triesKey, tries.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
                 if (tries < MaxUnexpectedFailures)
                 {
                     return new MailResult(MailOutcome.RetryLater, $"failed unexpectedly ({e.GetType().Name}); try {tries} of {MaxUnexpectedFailures}", []);
@@ -142,7 +173,7 @@ public sealed partial class MailToFaxProcessor(
 
     private async Task<MailResult> HandleAsync(MimeMessage message, string key, CancellationToken ct)
     {
-        string? state = await store.Settings.GetAsync(key, ct).ConfigureAwait(false);
+        string? state = await StateAsync(key, ct).ConfigureAwait(false);
         if (state?.StartsWith("done", StringComparison.Ordinal) == true)
         {
             return new MailResult(MailOutcome.Duplicate, $"already handled ({state})", []);
@@ -219,12 +250,12 @@ public sealed partial class MailToFaxProcessor(
         {
             if (await FindEarlierSubmissionAsync(user.Id, new DateTimeOffset(claimedTicks, TimeSpan.Zero), extracted.Documents, ct).ConfigureAwait(false) is { } group)
             {
-                await store.Settings.SetAsync(key, $"done|group {group} (recovered)", ct).ConfigureAwait(false);
+                await SetStateAsync(key, $"done|group {group} (recovered)", ct).ConfigureAwait(false);
                 return new MailResult(MailOutcome.Duplicate, $"submitted before a restart as group {group}", []);
             }
         }
 
-        await store.Settings.SetAsync(key, "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        await SetStateAsync(key, "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         IReadOnlyList<FaxJob> queued = [];
         if (plan.Fax.Count > 0)
         {
@@ -247,13 +278,13 @@ public sealed partial class MailToFaxProcessor(
             }
             catch (OverloadedException e)
             {
-                await store.Settings.SetAsync(key, "retry", ct).ConfigureAwait(false);
+                await SetStateAsync(key, "retry", ct).ConfigureAwait(false);
                 return new MailResult(MailOutcome.RetryLater, e.Message, []);
             }
         }
 
         string groupText = queued.Count > 0 ? $"group {queued[0].GroupId}" : "no fax";
-        await store.Settings.SetAsync(key, $"done|{groupText}", ct).ConfigureAwait(false);
+        await SetStateAsync(key, $"done|{groupText}", ct).ConfigureAwait(false);
         LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
 
         if (plan.Mail.Count > 0)
@@ -266,9 +297,12 @@ public sealed partial class MailToFaxProcessor(
                 report.Add($"{job.RecipientName ?? job.Destination}: by fax to {job.DialNumber}: job {job.Id} {job.State.Describe()}");
             }
 
-            outbox.Enqueue(new OutgoingMail(
-                composer.Reply(message, fromList[0], "Serial letter sent: " + Short(SubjectParser.WithoutPin(message.Subject)), "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + "\n\nFax results follow in separate notices."),
-                $"serial letter report to {fromAddress}"));
+            await outbox.EnqueueAsync(
+                new OutgoingMail(
+                    composer.Reply(message, fromList[0], "Serial letter sent: " + Short(SubjectParser.WithoutPin(message.Subject)), "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + "\n\nFax results follow in separate notices."),
+                    $"serial letter report to {fromAddress}",
+                    QueuedMailKind.Reply),
+                ct).ConfigureAwait(false);
         }
 
         return new MailResult(MailOutcome.Submitted, groupText, queued);
@@ -277,7 +311,7 @@ public sealed partial class MailToFaxProcessor(
     private async Task<MailResult> TooLargeAsync(MimeMessage message, long size, CancellationToken ct)
     {
         string key = KeyOf(message.Headers);
-        if ((await store.Settings.GetAsync(key, ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true)
+        if ((await StateAsync(key, ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true)
         {
             return new MailResult(MailOutcome.Duplicate, "already handled", []);
         }
@@ -399,7 +433,7 @@ public sealed partial class MailToFaxProcessor(
             }
             catch (MailDeliveryException e) when (!e.Permanent)
             {
-                outbox.Enqueue(new OutgoingMail(letter, $"serial letter to {contact.Email}"));
+                await outbox.EnqueueAsync(new OutgoingMail(letter, $"serial letter to {contact.Email}", QueuedMailKind.SerialLetter), ct).ConfigureAwait(false);
                 report.Add($"{contact.Name}: by e-mail to {contact.Email}: delayed ({e.Message}); retrying");
             }
             catch (MailDeliveryException e)
@@ -435,13 +469,13 @@ public sealed partial class MailToFaxProcessor(
 
     private async Task<MailResult> RefuseAsync(MimeMessage message, string key, string text, CancellationToken ct)
     {
-        await store.Settings.SetAsync(key, "done|refused", ct).ConfigureAwait(false);
+        await SetStateAsync(key, "done|refused", ct).ConfigureAwait(false);
         var to = message.ReplyTo.Mailboxes.FirstOrDefault() ?? message.From.Mailboxes.FirstOrDefault();
         LogRefused(Describe(message), FirstLine(text));
         if (to is not null && MailLoopDetector.Classify(message, options.FromAddress) is null)
         {
             var reply = composer.Reply(message, to, "Fax not sent: " + Short(SubjectParser.WithoutPin(message.Subject)), text + "\n\nThis is an automatic answer of the fax server.");
-            outbox.Enqueue(new OutgoingMail(reply, $"refusal to {to.Address}"));
+            await outbox.EnqueueAsync(new OutgoingMail(reply, $"refusal to {to.Address}", QueuedMailKind.Reply), ct).ConfigureAwait(false);
         }
 
         return new MailResult(MailOutcome.Refused, text, []);
@@ -449,7 +483,7 @@ public sealed partial class MailToFaxProcessor(
 
     private async Task<MailResult> DiscardAsync(MimeMessage message, string key, string why, CancellationToken ct)
     {
-        await store.Settings.SetAsync(key, "done|discarded", ct).ConfigureAwait(false);
+        await SetStateAsync(key, "done|discarded", ct).ConfigureAwait(false);
         LogDiscarded(Describe(message), why);
         return new MailResult(MailOutcome.Discarded, why, []);
     }

@@ -28,6 +28,7 @@ internal sealed class SqlPostOfficeStore : IPostOfficeStore, IAsyncDisposable
         AddressBook = new SqlAddressBookStore(db);
         Log = new SqlTransmissionLog(db);
         Settings = new SqlSettingsStore(db);
+        Mail = new SqlMailStore(db);
     }
 
     public SqlDialect Dialect => _dialect;
@@ -51,6 +52,8 @@ internal sealed class SqlPostOfficeStore : IPostOfficeStore, IAsyncDisposable
     public ITransmissionLog Log { get; }
 
     public ISettingsStore Settings { get; }
+
+    public IMailStore Mail { get; }
 
     public Task<int> MigrateAsync(CancellationToken ct) => _migrator.MigrateAsync(ct);
 

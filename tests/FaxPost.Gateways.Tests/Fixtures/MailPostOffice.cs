@@ -24,18 +24,22 @@ public sealed class MailPostOffice : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _loops;
 
-    private MailPostOffice(ServiceProvider services, string directory, MailGatewayOptions options)
+    private MailPostOffice(ServiceProvider services, string directory, MailGatewayOptions options, bool runOutbox)
     {
         _services = services;
         Directory = directory;
         Options = options;
-        _loops =
-        [
-            Get<ConversionWorker>().RunAsync(1, _stop.Token),
-            Get<FaxScheduler>().RunAsync(_stop.Token),
-            Get<MailOutbox>().RunAsync(_stop.Token),
-        ];
+        var loops = new List<Task> { Get<ConversionWorker>().RunAsync(1, _stop.Token), Get<FaxScheduler>().RunAsync(_stop.Token) };
+        if (runOutbox)
+        {
+            loops.Add(Get<MailOutbox>().RunAsync(_stop.Token));
+        }
+
+        _loops = [.. loops];
     }
+
+    /// <summary>Leave the data directory behind on dispose (a restart test opens it again).</summary>
+    public bool KeepDirectory { get; set; }
 
     public string Directory { get; }
 
@@ -60,10 +64,12 @@ public sealed class MailPostOffice : IAsyncDisposable
         PollInterval = TimeSpan.FromSeconds(2),
     };
 
-    public static async Task<MailPostOffice> StartAsync(MailGatewayOptions? mail = null, Action<IServiceCollection>? replace = null)
+    /// <param name="directory">An existing data directory (a restart), or null for a new one.</param>
+    /// <param name="runOutbox">False: mails stay queued until a test sends them (<see cref="MailOutbox.SendDueAsync"/>).</param>
+    public static async Task<MailPostOffice> StartAsync(MailGatewayOptions? mail = null, Action<IServiceCollection>? replace = null, string? directory = null, bool runOutbox = true)
     {
         mail ??= ServerOptions();
-        string directory = Path.Combine(Path.GetTempPath(), "faxpost-mailtest-" + Guid.NewGuid().ToString("N"));
+        directory ??= Path.Combine(Path.GetTempPath(), "faxpost-mailtest-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var options = new FaxPostOptions { DataDirectory = directory, Security = new SecurityOptions { PasswordIterations = 10_000 } };
         options.Limits.MinFreeDiskBytes = 0;
@@ -77,7 +83,7 @@ public sealed class MailPostOffice : IAsyncDisposable
         replace?.Invoke(services);
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IPostOfficeStore>().MigrateAsync(CancellationToken.None);
-        return new MailPostOffice(provider, directory, mail);
+        return new MailPostOffice(provider, directory, mail, runOutbox);
     }
 
     /// <summary>Creates a user (personal mailbox with the extension, e-mail address) and returns it.</summary>
@@ -134,12 +140,15 @@ public sealed class MailPostOffice : IAsyncDisposable
 
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
+        if (!KeepDirectory)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
 
         _stop.Dispose();

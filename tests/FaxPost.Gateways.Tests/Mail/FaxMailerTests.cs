@@ -110,7 +110,7 @@ public sealed class FaxMailerTests
     private Task<MailPostOffice> StartAsync(MailGatewayOptions options) =>
         MailPostOffice.StartAsync(options, services => services.AddSingleton<IMailSender>(_sent));
 
-    private static async Task<ArrivedFax> ArrivedAsync(MailPostOffice office, string dialled)
+    internal static async Task<ArrivedFax> ArrivedAsync(MailPostOffice office, string dialled)
     {
         var documents = office.Get<Core.Documents.IDocumentStore>();
         var file = documents.Create("inbound", "tif");

@@ -177,7 +177,7 @@ public sealed class MailToFaxProcessorTests
         Assert.StartsWith("Fax not sent", reply.Subject, StringComparison.Ordinal);
         Assert.Contains("scan.pdf", reply.TextBody, StringComparison.Ordinal);
         // Every mail of this submission was queued before ProcessAsync returned: once the outbox is empty, all went out.
-        await MailPostOffice.WaitForAsync(() => Task.FromResult(office.Get<MailOutbox>().Pending), p => p == 0, "outbox empty");
+        await MailPostOffice.WaitForAsync(() => office.Get<MailOutbox>().PendingAsync(CancellationToken.None), p => p == 0, "outbox empty");
         Assert.Single(_sent.To(alice.Email!));
         Assert.Empty(await office.JobsOfAsync(alice));
     }
@@ -212,14 +212,14 @@ public sealed class MailToFaxProcessorTests
         string key = MailToFaxProcessor.KeyOf(mail.Headers);
 
         // Claimed, then the server died before anything was stored: the next fetch submits.
-        await office.Store.Settings.SetAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, CancellationToken.None);
+        await office.Store.Mail.SetMessageAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal(MailOutcome.Submitted, (await processor.ProcessAsync(mail, CancellationToken.None)).Outcome);
 
         // Claimed and stored, but the server died before "done" (and before the mailbox flag): recognised, not resent.
-        await office.Store.Settings.SetAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, CancellationToken.None);
+        await office.Store.Mail.SetMessageAsync(key, "claim|" + DateTimeOffset.UtcNow.AddMinutes(-1).UtcTicks, DateTimeOffset.UtcNow, CancellationToken.None);
         var again = await processor.ProcessAsync(mail, CancellationToken.None);
         Assert.Equal(MailOutcome.Duplicate, again.Outcome);
-        Assert.Contains("recovered", await office.Store.Settings.GetAsync(key, CancellationToken.None), StringComparison.Ordinal);
+        Assert.Contains("recovered", (await office.Store.Mail.GetMessageAsync(key, CancellationToken.None))?.State, StringComparison.Ordinal);
 
         Assert.Equal(MailOutcome.Duplicate, (await processor.ProcessAsync(mail, CancellationToken.None)).Outcome);
         Assert.Single(await office.JobsOfAsync(alice));

@@ -1,4 +1,5 @@
 using FaxPost.Core.Storage;
+using FaxPost.Storage.Migrations;
 using FaxPost.Storage.Tests.Postgres;
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +26,7 @@ public sealed class FactoryTests : IDisposable
         var store = PostOfficeStoreFactory.Create(provider, null, data);
         try
         {
-            Assert.Equal(1, await store.MigrateAsync(CancellationToken.None));
+            Assert.Equal(Migrator.Embedded("Sqlite")[^1].Version, await store.MigrateAsync(CancellationToken.None));
             await store.Settings.SetAsync("k", "v", CancellationToken.None);
         }
         finally
@@ -70,8 +71,8 @@ public sealed class PostgresFactoryTests(PostgresServer server)
         var store = PostOfficeStoreFactory.Create("postgres", server.ConnectionString, "/nonexistent");
         try
         {
-            Assert.Equal(1, await store.MigrateAsync(CancellationToken.None));
-            Assert.Equal(1, await store.MigrateAsync(CancellationToken.None));
+            Assert.Equal(Migrator.Embedded("Postgres")[^1].Version, await store.MigrateAsync(CancellationToken.None));
+            Assert.Equal(Migrator.Embedded("Postgres")[^1].Version, await store.MigrateAsync(CancellationToken.None));
             await store.Settings.SetAsync("node", "a", CancellationToken.None);
             Assert.Equal("a", await store.Settings.GetAsync("node", CancellationToken.None));
             Assert.IsAssignableFrom<IPostOfficeStore>(store);

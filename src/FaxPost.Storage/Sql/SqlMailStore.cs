@@ -1,0 +1,112 @@
+using System.Data.Common;
+using FaxPost.Core.Storage;
+
+namespace FaxPost.Storage.Sql;
+
+internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
+{
+    private const string Columns = "id, kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error";
+
+    public async Task<long> EnqueueAsync(QueuedMail mail, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        long id = await db.WriteAsync(
+            s => s.Sql("INSERT INTO mail_queue (kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error) " +
+                       "VALUES (@kind, @fax, @what, @content, @tries, @created, @next, @error) RETURNING id")
+                .With("@kind", (int)mail.Kind)
+                .With("@fax", mail.FaxId)
+                .With("@what", mail.What)
+                .With("@content", mail.Content)
+                .With("@tries", mail.Tries)
+                .WithTime("@created", mail.CreatedAt)
+                .WithTime("@next", mail.NextAttemptAt)
+                .With("@error", mail.LastError)
+                .InsertAsync(ct),
+            ct).ConfigureAwait(false);
+        mail.Id = id;
+        return id;
+    }
+
+    public async Task<IReadOnlyList<QueuedMail>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
+        await db.ReadAsync(
+            s => s.Sql($"SELECT {Columns} FROM mail_queue WHERE next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit")
+                .WithTime("@now", now)
+                .With("@limit", Math.Max(1, limit))
+                .ListAsync(Read, ct),
+            ct).ConfigureAwait(false);
+
+    public Task<bool> TryLeaseAsync(long id, DateTimeOffset expected, DateTimeOffset until, CancellationToken ct) =>
+        db.WriteAsync(
+            async s => await s.Sql("UPDATE mail_queue SET next_attempt_at = @until WHERE id = @id AND next_attempt_at = @expected")
+                .With("@id", id)
+                .WithTime("@until", until)
+                .WithTime("@expected", expected)
+                .ExecuteAsync(ct).ConfigureAwait(false) == 1,
+            ct);
+
+    public Task RetryLaterAsync(long id, int tries, DateTimeOffset next, string error, CancellationToken ct) =>
+        db.WriteAsync(
+            s => s.Sql("UPDATE mail_queue SET tries = @tries, next_attempt_at = @next, last_error = @error WHERE id = @id")
+                .With("@id", id)
+                .With("@tries", tries)
+                .WithTime("@next", next)
+                .With("@error", error)
+                .ExecuteAsync(ct),
+            ct);
+
+    public Task<bool> RemoveAsync(long id, CancellationToken ct) =>
+        db.WriteAsync(async s => await s.Sql("DELETE FROM mail_queue WHERE id = @id").With("@id", id).ExecuteAsync(ct).ConfigureAwait(false) == 1, ct);
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        var first = await db.ReadAsync(
+            s => s.Sql("SELECT next_attempt_at FROM mail_queue ORDER BY next_attempt_at LIMIT 1")
+                .ListAsync(r => db.Dialect.ReadTime(r, 0), ct),
+            ct).ConfigureAwait(false);
+        return first.Count == 0 ? null : first[0];
+    }
+
+    public Task<int> CountAsync(CancellationToken ct) =>
+        db.ReadAsync(s => s.Sql("SELECT COUNT(*) FROM mail_queue").ScalarAsync<int>(ct), ct);
+
+    public async Task<IReadOnlyList<long>> QueuedFaxIdsAsync(CancellationToken ct) =>
+        await db.ReadAsync(
+            s => s.Sql("SELECT DISTINCT fax_id FROM mail_queue WHERE fax_id IS NOT NULL").ListAsync(r => r.GetInt64(0), ct),
+            ct).ConfigureAwait(false);
+
+    public Task<MailMessageRecord?> GetMessageAsync(string key, CancellationToken ct) =>
+        db.ReadAsync(
+            s => s.Sql("SELECT key, state, seen_at FROM mail_messages WHERE key = @k")
+                .With("@k", key)
+                .FirstOrDefaultAsync(r => new MailMessageRecord(r.GetString(0), r.GetString(1), db.Dialect.ReadTime(r, 2)), ct),
+            ct);
+
+    public Task SetMessageAsync(string key, string state, DateTimeOffset seenAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(state);
+        return db.WriteAsync(
+            s => s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at")
+                .With("@k", key)
+                .With("@s", state)
+                .WithTime("@at", seenAt)
+                .ExecuteAsync(ct),
+            ct);
+    }
+
+    public Task<int> ForgetMessagesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        db.WriteAsync(s => s.Sql("DELETE FROM mail_messages WHERE seen_at < @cutoff").WithTime("@cutoff", cutoff).ExecuteAsync(ct), ct);
+
+    private QueuedMail Read(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Kind = (QueuedMailKind)r.GetInt32(1),
+        FaxId = r.Int64OrNull(2),
+        What = r.GetString(3),
+        Content = r.GetFieldValue<byte[]>(4),
+        Tries = r.GetInt32(5),
+        CreatedAt = db.Dialect.ReadTime(r, 6),
+        NextAttemptAt = db.Dialect.ReadTime(r, 7),
+        LastError = r.StringOrNull(8),
+    };
+}
