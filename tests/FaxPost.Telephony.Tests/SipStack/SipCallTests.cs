@@ -37,8 +37,7 @@ public sealed class SipCallTests : IDisposable
         var sent = await Within(call.SendFaxAsync(document, FaxSettings(SipT38Policy.Offer, "+49 30 1234567")), 90);
         var got = await Within(bResult.Task, 90);
 
-        Assert.True(sent.Success, sent.ToString());
-        Assert.True(got.Success, got.ToString());
+        Assert.True(sent.Success && got.Success, $"sent: {sent}; received: {got}");
         Assert.Equal(2, sent.Fax!.Pages);
         Assert.Equal(2, got.Fax!.Pages);
         Assert.Equal("+44 20 7946 0000", sent.Fax.RemoteIdent);

@@ -17,7 +17,7 @@ public sealed partial class SipCall
         Func<int, CancellationToken, Task>? pageConfirmed = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return RunFaxAsync(options, (endpoint, token) => endpoint.SendAsync(document, firstPage, pageCount, pageConfirmed, token), ct);
+        return RunFaxAsync(options, receiving: false, (endpoint, token) => endpoint.SendAsync(document, firstPage, pageCount, pageConfirmed, token), ct);
     }
 
     /// <summary>Receives a fax into a new TIFF-F at <paramref name="output"/> (pages written as confirmed).</summary>
@@ -25,10 +25,10 @@ public sealed partial class SipCall
         string output, SipFaxOptions options, Func<string, string, CancellationToken, Task>? identified = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return RunFaxAsync(options, (endpoint, token) => endpoint.ReceiveAsync(output, identified, token), ct);
+        return RunFaxAsync(options, receiving: true, (endpoint, token) => endpoint.ReceiveAsync(output, identified, token), ct);
     }
 
-    private async Task<SipFaxResult> RunFaxAsync(SipFaxOptions options, Func<T38Endpoint, CancellationToken, Task<T38CallResult>> run, CancellationToken ct)
+    private async Task<SipFaxResult> RunFaxAsync(SipFaxOptions options, bool receiving, Func<T38Endpoint, CancellationToken, Task<T38CallResult>> run, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (Interlocked.Exchange(ref _faxRunning, 1) != 0)
@@ -65,6 +65,11 @@ public sealed partial class SipCall
             }
 
             var remoteHangUp = Ended.IsCompleted && (await Ended.ConfigureAwait(false)).Reason == SipCallEndReason.RemoteHangUp;
+            if (!receiving && !Ended.IsCompleted && fax.End == T38CallEnd.Protocol)
+            {
+                await Task.WhenAny(Ended, Task.Delay(options.SenderHangUpDelay, _ua.Time, ct)).ConfigureAwait(false);
+            }
+
             await HangUpIfUpAsync(options).ConfigureAwait(false);
             var end = Ended.IsCompleted ? await Ended.ConfigureAwait(false) : null;
             var reason = fax.End == T38CallEnd.Cancelled && remoteHangUp

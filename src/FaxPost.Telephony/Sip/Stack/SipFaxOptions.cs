@@ -32,6 +32,13 @@ public sealed record SipFaxOptions
     /// <summary>Send BYE once the fax is over (the peer may beat us to it).</summary>
     public bool HangUpAfterFax { get; init; } = true;
 
+    /// <summary>
+    /// Sending: how long to wait for the receiver's BYE after our DCN before sending ours. On a fast
+    /// path a BYE can overtake the DCN datagram and cut the receiver's last page short; the receiver
+    /// hangs up as soon as its fax is over.
+    /// </summary>
+    public TimeSpan SenderHangUpDelay { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Clock for the T.38 endpoint; null for the system clock.</summary>
     public TimeProvider? Time { get; init; }
 }
