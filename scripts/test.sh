@@ -23,4 +23,6 @@ set -e
 awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 rm -f "$log"
+# The browser tests leave screenshots of the web UI's pages as artefacts.
+[ -d TestResults/screenshots ] && echo "web UI screenshots: $root/TestResults/screenshots" >&2
 exit "$rc"

@@ -25,6 +25,7 @@ install_test_deps() {
     need_apt libspandsp-dev libtiff-dev pkg-config gcc
     need_apt dovecot-imapd dovecot-pop3d python3-aiosmtpd openssl
     need_apt kamailio sip-tester
+    need_apt chromium
 }
 
 # Starts a private PostgreSQL cluster for the tests on $PGPORT_FAXPOST (default 55432),

@@ -5,6 +5,7 @@ using FaxPost.Core.Rights;
 using FaxPost.Web.Api;
 using FaxPost.Web.Auth;
 using FaxPost.Web.Problems;
+using FaxPost.Web.Ui;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ using Microsoft.Extensions.Options;
 namespace FaxPost.Web;
 
 /// <summary>
-/// The REST API front door. The host registers the post office (AddPostOffice, stores, lines),
+/// The REST API front door and the web UI (Ui/, Pages/). The host registers the post office (AddPostOffice, stores, lines),
 /// then calls <see cref="AddFaxPostWeb"/> on the services and <see cref="MapFaxPostWeb"/> on the app.
 /// Everything lives under /api/v1 (JSON, camelCase, enums as strings; errors as RFC 9457 problem
 /// details) and the OpenAPI document at /openapi/v1.json.
@@ -34,6 +35,7 @@ public static class WebSetup
         services.AddScoped<Principal>(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.Caller()
             ?? throw new InvalidOperationException("There is no request."));
         services.AddSingleton<IPostOfficeObserver, ProgressRelay>();
+        services.AddFaxPostUi();
 
         services.AddAuthentication(FaxPostSchemes.Default)
             .AddPolicyScheme(FaxPostSchemes.Default, "FaxPost", o => o.ForwardDefaultSelector = SelectScheme)
@@ -53,15 +55,24 @@ public static class WebSetup
     public static WebApplication MapFaxPostWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseFaxPostUiHeaders();
         app.UseExceptionHandler();
         // Empty error answers under /api become problem details; the web UI keeps its own pages.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal), b => b.UseStatusCodePages());
+        app.UseFaxPostUiStatusPages();
+        app.UseRouting();
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
             // Browser sessions carry only the user id: take the user's current roles and teams.
             if (!await context.ResolveCallerAsync("web").ConfigureAwait(false))
             {
+                if (UiSetup.IsBrowserRequest(context))
+                {
+                    await UiSetup.EndSessionAsync(context).ConfigureAwait(false);
+                    return;
+                }
+
                 await context.ChallengeAsync(FaxPostSchemes.Api).ConfigureAwait(false);
                 return;
             }
@@ -78,6 +89,7 @@ public static class WebSetup
         AccountEndpoints.Map(api);
         AddressBookEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        app.MapFaxPostUi();
         return app;
     }
 
@@ -92,7 +104,8 @@ public static class WebSetup
 
     private static string SelectScheme(HttpContext context)
     {
-        if (context.Request.Headers.Authorization.Count > 0)
+        // The API never takes the browser's cookie: its POSTs have no anti-forgery check.
+        if (context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
             return FaxPostSchemes.Api;
         }

@@ -56,6 +56,14 @@ internal static class ConfigurationLoader
             return (null, configuration, errors);
         }
 
+        // The binder appends configured array items to a default array: Web:Urls given means exactly those
+        // (else every server would also claim the default port, and two could not run side by side).
+        var urls = section.GetSection("Web:Urls").GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        if (urls.Length > 0)
+        {
+            options.Web.Urls = urls;
+        }
+
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
         errors.AddRange(options.Validate());
         MailGatewayOptions? mail = null;

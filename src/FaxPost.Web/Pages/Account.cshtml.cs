@@ -1,0 +1,90 @@
+using FaxPost.Core;
+using FaxPost.Core.Accounts;
+using FaxPost.Web.Ui;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FaxPost.Web.Pages;
+
+/// <summary>The user's own account: password change and API tokens.</summary>
+public sealed class AccountModel(AccountService accounts) : FaxPostPageModel
+{
+    public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
+
+    public string? PasswordError { get; private set; }
+
+    public string? TokenError { get; private set; }
+
+    /// <summary>A token created by this request (its secret is never shown again).</summary>
+    public string? NewSecret { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => Tokens = await accounts.TokensAsync(Caller, ct).ConfigureAwait(false);
+
+    public async Task<IActionResult> OnPostPasswordAsync(string? current, string? @new, string? repeat, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(@new))
+        {
+            PasswordError = "Enter your current and your new password.";
+        }
+        else if (@new != repeat)
+        {
+            PasswordError = "The two new passwords differ.";
+        }
+        else
+        {
+            // Always the current password, administrators too (a session left open must not change it);
+            // a wrong one counts towards the lock-out like a failed log-in.
+            var check = await accounts.LogInAsync(Caller.Login, current, "web", ct).ConfigureAwait(false);
+            if (check.Principal is null)
+            {
+                PasswordError = check.Failure == LoginFailure.LockedOut ? "Too many wrong passwords: the account is locked for a while." : "The current password is wrong.";
+            }
+            else
+            {
+                try
+                {
+                    await accounts.SetPasswordAsync(Caller, Caller.UserId, current, @new, ct).ConfigureAwait(false);
+                    Flash("Your password is changed.");
+                    return RedirectToPage();
+                }
+                catch (ValidationException e)
+                {
+                    PasswordError = e.Message;
+                }
+            }
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await OnGetAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateTokenAsync(string? name, int? days, CancellationToken ct)
+    {
+        try
+        {
+            if (days is < 1 or > 3650)
+            {
+                throw new ValidationException("A token lives 1 to 3650 days (or leave the field empty for no expiry).");
+            }
+
+            var (_, secret) = await accounts.CreateTokenAsync(Caller, name ?? "", days is { } d ? TimeSpan.FromDays(d) : null, ct).ConfigureAwait(false);
+            NewSecret = secret;
+        }
+        catch (ValidationException e)
+        {
+            TokenError = e.Message;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        await OnGetAsync(ct).ConfigureAwait(false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken ct)
+    {
+        await accounts.RevokeTokenAsync(Caller, id, ct).ConfigureAwait(false);
+        Flash("The token is revoked.");
+        return RedirectToPage();
+    }
+}
