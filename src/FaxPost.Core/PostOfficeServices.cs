@@ -31,6 +31,7 @@ public static class PostOfficeServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuthorizationService>();
         services.AddSingleton(sp => new AccountService(sp.GetRequiredService<Storage.IPostOfficeStore>(), sp.GetRequiredService<TimeProvider>(), options.Security.PasswordIterations));
+        services.AddSingleton<NotificationPreferences>();
         services.AddSingleton<Observers>();
         services.AddSingleton<InboundRouter>();
         services.AddSingleton<FaxIntake>();

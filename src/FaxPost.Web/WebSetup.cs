@@ -87,6 +87,7 @@ public static class WebSetup
         JobEndpoints.Map(api);
         FaxEndpoints.Map(api);
         AccountEndpoints.Map(api);
+        NotificationEndpoints.Map(api);
         AddressBookEndpoints.Map(api);
         AdminEndpoints.Map(api);
         app.MapFaxPostUi();

@@ -4,7 +4,7 @@ using System.CommandLine.Invocation;
 namespace FaxPost.Cli.Client;
 
 /// <summary>
-/// The client verbs against the REST API: send, status, cancel, inbox, fetch. Each takes --server
+/// The client verbs against the REST API: send, status, cancel, inbox, fetch, notify. Each takes --server
 /// (default http://127.0.0.1:8025 or FAXPOST_SERVER), --token (else FAXPOST_TOKEN or
 /// ~/.config/faxpost/token) and --json. Exit codes: 0 ok, 1 a job failed or the server said no,
 /// 2 the command line is wrong, 3 the server cannot be reached.
@@ -33,6 +33,7 @@ public static class ClientCommands
         root.Add(StatusCommands.CreateCancel(environment));
         root.Add(InboxCommands.CreateInbox(environment));
         root.Add(InboxCommands.CreateFetch(environment));
+        root.Add(NotifyCommand.Create(environment));
     }
 }
 

@@ -1,4 +1,5 @@
 using FaxPost.Core;
+using FaxPost.Core.Accounts;
 using FaxPost.Core.Documents;
 using FaxPost.Core.Inbound;
 using FaxPost.Core.Jobs;
@@ -79,7 +80,7 @@ public sealed partial class FaxMailer(
         }
 
         var user = await store.Users.GetAsync(job.SubmittedBy, ct).ConfigureAwait(false);
-        var (level, format) = user is null ? (NotifyLevel.Default, NotifyFormat.Default) : await preferences.GetAsync(user.Id, ct).ConfigureAwait(false);
+        var (level, format) = user is null ? new NotificationSettings(NotifyLevel.Default, NotifyFormat.Default) : await preferences.GetAsync(user.Id, ct).ConfigureAwait(false);
         if (level == NotifyLevel.Default)
         {
             level = options.Notify ? NotifyLevel.All : NotifyLevel.Off;

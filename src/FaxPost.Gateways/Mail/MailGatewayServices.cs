@@ -22,7 +22,6 @@ public static class MailGatewayServices
         services.AddSingleton<MailComposer>();
         services.AddSingleton<FaxMailDelivery>();
         services.AddSingleton<MailOutbox>();
-        services.AddSingleton<NotificationPreferences>();
         services.AddSingleton<FaxMailer>();
         services.AddSingleton<IPostOfficeObserver>(sp => sp.GetRequiredService<FaxMailer>());
         services.AddSingleton<MailToFaxProcessor>();

@@ -50,6 +50,26 @@ public sealed class ClientCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Notify_shows_and_changes_the_users_notification_mails()
+    {
+        var shown = await _cli.RunAsync("notify");
+        Assert.True(shown.Exit == 0, shown.Error);
+        Assert.Equal("notify: default, format: default", shown.Lines[^1]);
+
+        var changed = await _cli.RunAsync("notify", "--level", "final", "--format", "html");
+        Assert.True(changed.Exit == 0, changed.Error);
+        Assert.Equal("notify: final, format: html", changed.Lines[^1]);
+        var stored = await _office.Services.GetRequiredService<NotificationPreferences>().GetAsync(_alice.Id, CancellationToken.None);
+        Assert.Equal(new NotificationSettings(NotifyLevel.Final, NotifyFormat.Html), stored);
+
+        var json = await _cli.RunAsync("notify", "--level", "off", "--json");
+        Assert.Equal("off", JsonDocument.Parse(json.Output).RootElement.GetProperty("level").GetString());
+        Assert.Equal("html", JsonDocument.Parse(json.Output).RootElement.GetProperty("format").GetString());
+
+        Assert.Equal(2, (await _cli.RunAsync("notify", "--level", "loud")).Exit);
+    }
+
+    [Fact]
     public async Task Send_exits_1_with_the_reason_when_a_job_fails()
     {
         var result = await _cli.RunAsync("send", "-d", "+49 30 1234666", _letter);
