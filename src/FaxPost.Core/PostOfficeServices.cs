@@ -11,6 +11,7 @@ using FaxPost.Core.Retention;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Routing;
 using FaxPost.Core.Scheduling;
+using FaxPost.Core.Statistics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -47,6 +48,8 @@ public static class PostOfficeServices
         services.AddSingleton<AddressBookService>();
         services.AddSingleton<LogService>();
         services.AddSingleton<RetentionService>();
+        services.AddSingleton<RoutingRuleService>();
+        services.AddSingleton<UsageStatistics>();
         return services;
     }
 }

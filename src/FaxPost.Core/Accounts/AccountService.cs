@@ -292,6 +292,40 @@ public sealed class AccountService(IPostOfficeStore store, TimeProvider time, in
         return await store.Users.ListAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<User> UserAsync(Principal by, long userId, CancellationToken ct)
+    {
+        AuthorizationService.DemandPostOffice(by);
+        return await store.Users.GetAsync(userId, ct).ConfigureAwait(false) ?? throw new NotFoundException($"There is no user {userId}.");
+    }
+
+    /// <summary>Every team with its members' user ids (fax post office).</summary>
+    public async Task<IReadOnlyList<(Team Team, IReadOnlyList<long> Members)>> TeamsAsync(Principal by, CancellationToken ct)
+    {
+        AuthorizationService.DemandPostOffice(by);
+        var result = new List<(Team, IReadOnlyList<long>)>();
+        foreach (var team in await store.Teams.ListAsync(ct).ConfigureAwait(false))
+        {
+            result.Add((team, await store.Teams.MembersAsync(team.Id, ct).ConfigureAwait(false)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every mailbox, personal and team (fax post office).</summary>
+    public async Task<IReadOnlyList<Mailbox>> MailboxesAsync(Principal by, CancellationToken ct)
+    {
+        AuthorizationService.DemandPostOffice(by);
+        return await store.Mailboxes.ListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One mailbox and the rights granted on it to users and teams (administrators).</summary>
+    public async Task<(Mailbox Mailbox, IReadOnlyList<Grant> Grants)> MailboxGrantsAsync(Principal by, long mailboxId, CancellationToken ct)
+    {
+        AuthorizationService.DemandAdministrator(by);
+        var mailbox = await store.Mailboxes.GetAsync(mailboxId, ct).ConfigureAwait(false) ?? throw new NotFoundException($"There is no mailbox {mailboxId}.");
+        return (mailbox, await store.Grants.ForMailboxAsync(mailboxId, ct).ConfigureAwait(false));
+    }
+
     public async Task<Team> CreateTeamAsync(Principal by, string name, string? email, string? extension, string? outgoingFaxId, IReadOnlyCollection<long> members, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(by);

@@ -29,6 +29,8 @@ public sealed class FaxPostOptions
 
     public DialingOptions Dialing { get; set; } = new();
 
+    public ChargingOptions Charging { get; set; } = new();
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -119,6 +121,16 @@ public sealed class FaxPostOptions
         if (Security.PasswordIterations < 10_000)
         {
             errors.Add("Security:PasswordIterations must be at least 10000.");
+        }
+
+        if (Charging.CostPerPage < 0 || Charging.CostPerMinute < 0 || Charging.MonthlyPageQuota < 0)
+        {
+            errors.Add("Charging: costs and the monthly page quota must not be negative.");
+        }
+
+        if (Charging.QuotaWarningPercent is < 1 or > 100)
+        {
+            errors.Add("Charging:QuotaWarningPercent must be between 1 and 100.");
         }
 
         if (Web.Urls.Length == 0)
@@ -275,4 +287,22 @@ public sealed class TeamDialingRule
     public bool NationalOnly { get; set; }
 
     public List<string> BlockedPrefixes { get; set; } = [];
+}
+
+/// <summary>What sent faxes cost and how many pages a user may send per month (seed 004: quotas, fees).
+/// Defaults; an administrator can change them in the console (stored as settings).</summary>
+public sealed class ChargingOptions
+{
+    public decimal CostPerPage { get; set; }
+
+    /// <summary>Per started minute of an outgoing call.</summary>
+    public decimal CostPerMinute { get; set; }
+
+    public string Currency { get; set; } = "EUR";
+
+    /// <summary>Pages a user may send per month before the console warns; 0 = no quota.</summary>
+    public int MonthlyPageQuota { get; set; }
+
+    /// <summary>Warn from this share of the quota on.</summary>
+    public int QuotaWarningPercent { get; set; } = 80;
 }

@@ -35,6 +35,28 @@ public sealed class LogService(IPostOfficeStore store, AuthorizationService righ
         return await store.Log.QueryAsync(query, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The log narrowed further by user, remote number (digits contained) and result, as the console's
+    /// filters ask; the store query picks the time range and direction, the rest is filtered here.
+    /// </summary>
+    public async Task<IReadOnlyList<TransmissionRecord>> SearchAsync(Principal by, LogQuery query, LogFilter filter, CancellationToken ct)
+    {
+        if (filter.IsEmpty)
+        {
+            return await QueryAsync(by, query, ct).ConfigureAwait(false);
+        }
+
+        int limit = query.Limit;
+        var records = await QueryAsync(by, query with { Limit = 100_000 }, ct).ConfigureAwait(false);
+        string digits = new((filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+        return records
+            .Where(r => filter.UserId is null || r.UserId == filter.UserId)
+            .Where(r => digits.Length == 0 || new string((r.RemoteNumber ?? "").Where(char.IsAsciiDigit).ToArray()).Contains(digits, StringComparison.Ordinal))
+            .Where(r => string.IsNullOrEmpty(filter.Result) || string.Equals(r.Result, filter.Result, StringComparison.OrdinalIgnoreCase))
+            .Take(limit)
+            .ToList();
+    }
+
     public static string ToCsv(IEnumerable<TransmissionRecord> records)
     {
         var sb = new StringBuilder("time,direction,mailbox,user,job,fax,remote_number,remote_id,pages,duration_s,result,reason,line\r\n");
@@ -80,4 +102,10 @@ public sealed class LogService(IPostOfficeStore store, AuthorizationService righ
     }
 
     private static string Quote(string? s) => "\"" + (s ?? "").Replace('"', '\'').Replace('\t', ' ') + "\"";
+}
+
+/// <summary>Filters on top of <see cref="LogQuery"/>: the user who sent, a part of the remote number, the result word.</summary>
+public sealed record LogFilter(long? UserId = null, string? Number = null, string? Result = null)
+{
+    public bool IsEmpty => UserId is null && string.IsNullOrWhiteSpace(Number) && string.IsNullOrWhiteSpace(Result);
 }

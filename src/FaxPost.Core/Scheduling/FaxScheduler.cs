@@ -72,6 +72,9 @@ public sealed partial class FaxScheduler
     /// <summary>Number of attempts in progress.</summary>
     public int Running => _running.Count;
 
+    /// <summary>Calls in progress on the line (for the console's line status).</summary>
+    public int CallsOn(IFaxLine line) => _perLine.TryGetValue(line, out int calls) ? calls : 0;
+
     /// <summary>Tells the scheduler that jobs changed (submitted, released, cancelled).</summary>
     public void Wake() => _wake.Release();
 
