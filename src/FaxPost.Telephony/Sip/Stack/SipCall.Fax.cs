@@ -77,6 +77,12 @@ public sealed partial class SipCall
                 : fax.Reason;
             return new SipFaxResult { End = SipFaxEnd.FaxRan, Fax = fax, SipStatus = 200, Reason = reason, CallEnd = end };
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bad endpoint setting or an I/O failure must not leave the call up.
+            await HangUpIfUpAsync(options).ConfigureAwait(false);
+            throw;
+        }
         finally
         {
             Volatile.Write(ref _faxRunning, 0);
