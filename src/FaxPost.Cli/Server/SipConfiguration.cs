@@ -15,8 +15,6 @@ internal static class SipConfiguration
         var sip = new SipOptions();
         Try(() => sip.RateLimit = Bound(section.GetSection("RateLimit"), new SipRateLimitOptions()), "Sip:RateLimit", errors);
         Try(() => sip.PublicAddress = section["PublicAddress"] ?? sip.PublicAddress, "Sip:PublicAddress", errors);
-        Try(() => sip.MediaPortMin = section.GetValue("MediaPortMin", sip.MediaPortMin), "Sip:MediaPortMin", errors);
-        Try(() => sip.MediaPortMax = section.GetValue("MediaPortMax", sip.MediaPortMax), "Sip:MediaPortMax", errors);
         sip.Listen = Each(section.GetSection("Listen"), "Sip:Listen", errors, (s, _) => Bound(s, new SipListenOptions()));
         sip.Trunks = Each(section.GetSection("Trunks"), "Sip:Trunks", errors, (s, key) =>
         {

@@ -47,9 +47,12 @@ public readonly record struct SipCallFailure(CallResult Result, bool TryAnotherT
     public static SipCallFailure NotRegistered(string trunk, string why) =>
         new(CallResult.LineUnavailable, true, $"trunk {trunk} is not registered: {why}");
 
-    /// <summary>Answered, but no T.38 came (the re-INVITE was refused, or the peer never sent one).</summary>
-    public static SipCallFailure NoT38(string why) =>
-        new(CallResult.PermanentFailure, false, $"the call was answered but did not switch to T.38: {why}; fax over audio is not supported yet");
+    /// <summary>
+    /// Answered, but no T.38: the far end refused our re-INVITE (an audio-only peer: retrying will not
+    /// change it), or no re-INVITE came from it in time (may work next time).
+    /// </summary>
+    public static SipCallFailure NoT38(string why, bool refused) =>
+        new(refused ? CallResult.PermanentFailure : CallResult.TemporaryFailure, false, $"the call was answered but did not switch to T.38: {why}; fax over audio is not supported yet");
 
     public CallOutcome ToOutcome(string line, TimeSpan duration) => new(Result, 0, null, duration, Reason, line);
 }

@@ -9,16 +9,11 @@ namespace FaxPost.Telephony.Trunks;
 /// </summary>
 public sealed class SipOptions
 {
-    /// <summary>Where SIP is received; at least one entry.</summary>
+    /// <summary>Where SIP is received: at least one entry, at most one per transport.</summary>
     public List<SipListenOptions> Listen { get; set; } = [];
 
-    /// <summary>Address put in Contact and SDP when it differs from the listening one (NAT); empty for the listening address.</summary>
+    /// <summary>Host or address put in Via, Contact and SDP when it differs from the listening one (NAT); empty for the listening address.</summary>
     public string PublicAddress { get; set; } = "";
-
-    /// <summary>UDP ports for T.38 (UDPTL) media, inclusive range.</summary>
-    public int MediaPortMin { get; set; } = 40000;
-
-    public int MediaPortMax { get; set; } = 40999;
 
     public SipRateLimitOptions RateLimit { get; set; } = new();
 
@@ -47,25 +42,20 @@ public sealed class SipOptions
                 errors.Add($"{key}:Port must be between 0 and 65535, not {l.Port}.");
             }
 
-            if (l.Transport == SipTransportKind.Tls && string.IsNullOrWhiteSpace(l.Certificate))
+            if (l.Transport == SipTrunkTransport.Tls && string.IsNullOrWhiteSpace(l.Certificate))
             {
                 errors.Add($"{key}:Certificate must name a PEM or PFX file for a TLS listener.");
             }
 
-            if (l.Port != 0 && !seen.Add($"{l.Transport}/{l.Address}/{l.Port}"))
+            if (!seen.Add(l.Transport.ToString()))
             {
-                errors.Add($"{key} listens on {l.Transport} {l.Address}:{l.Port} a second time.");
+                errors.Add($"{key}: one listening address per transport; {l.Transport} is listed twice.");
             }
         }
 
         if (PublicAddress.Length > 0 && !IPAddress.TryParse(PublicAddress, out _) && Uri.CheckHostName(PublicAddress) != UriHostNameType.Dns)
         {
             errors.Add($"Sip:PublicAddress must be an IP address or host name, not '{PublicAddress}'.");
-        }
-
-        if (MediaPortMin is < 1024 or > 65535 || MediaPortMax is < 1024 or > 65535 || MediaPortMax < MediaPortMin)
-        {
-            errors.Add($"Sip:MediaPortMin and Sip:MediaPortMax must form a range within 1024–65535, not {MediaPortMin}–{MediaPortMax}.");
         }
 
         if (RateLimit.RequestsPerSecond <= 0 || RateLimit.Burst < 1)
@@ -95,7 +85,8 @@ public sealed class SipOptions
     }
 }
 
-public enum SipTransportKind
+/// <summary>The transport a trunk or listener uses (RFC 3261 §18).</summary>
+public enum SipTrunkTransport
 {
     Udp = 1,
     Tcp = 2,
@@ -105,7 +96,7 @@ public enum SipTransportKind
 /// <summary>One listening socket.</summary>
 public sealed class SipListenOptions
 {
-    public SipTransportKind Transport { get; set; } = SipTransportKind.Udp;
+    public SipTrunkTransport Transport { get; set; } = SipTrunkTransport.Udp;
 
     public string Address { get; set; } = "0.0.0.0";
 

@@ -71,7 +71,7 @@ public sealed class SipTrunkOptions
     /// <summary>The SIP domain of our address of record and of callees; empty for the registrar's host.</summary>
     public string Domain { get; set; } = "";
 
-    public SipTransportKind Transport { get; set; } = SipTransportKind.Udp;
+    public SipTrunkTransport Transport { get; set; } = SipTrunkTransport.Udp;
 
     /// <summary>Whether we REGISTER (a carrier trunk); false for a PBX or carrier that sends to a fixed address.</summary>
     public bool Register { get; set; } = true;

@@ -54,9 +54,12 @@ public sealed class SipCallFailureTests
     [Fact]
     public void An_answered_call_without_t38_is_a_clear_failure()
     {
-        var failure = SipCallFailure.NoT38("the re-INVITE got 488");
+        var refused = SipCallFailure.NoT38("the re-INVITE got 488", refused: true);
+        var silent = SipCallFailure.NoT38("no re-INVITE from the peer within 20 s", refused: false);
 
-        Assert.Equal(CallResult.PermanentFailure, failure.Result);
-        Assert.Contains("audio", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(CallResult.PermanentFailure, refused.Result);
+        Assert.Equal(CallResult.TemporaryFailure, silent.Result);
+        Assert.Contains("audio", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("488", refused.Reason, StringComparison.Ordinal);
     }
 }

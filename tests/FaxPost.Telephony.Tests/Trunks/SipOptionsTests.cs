@@ -28,7 +28,7 @@ public sealed class SipOptionsTests
         { "listen-address", "Sip:Listen:0:Address" },
         { "listen-port", "Sip:Listen:0:Port" },
         { "tls-no-cert", "Sip:Listen:0:Certificate" },
-        { "media-range", "Sip:MediaPortMin" },
+        { "listen-twice", "Sip:Listen:1: one listening address per transport" },
         { "rate", "Sip:RateLimit" },
         { "no-trunks", "Sip:Trunks must list" },
         { "dup-name", "Sip:Trunks:1:Name 'Carrier' is used by another trunk" },
@@ -61,8 +61,8 @@ public sealed class SipOptionsTests
                 case "no-listen": o.Listen.Clear(); break;
                 case "listen-address": o.Listen[0].Address = "localhost"; break;
                 case "listen-port": o.Listen[0].Port = 70000; break;
-                case "tls-no-cert": o.Listen[0].Transport = SipTransportKind.Tls; break;
-                case "media-range": o.MediaPortMin = 50000; o.MediaPortMax = 40000; break;
+                case "tls-no-cert": o.Listen[0].Transport = SipTrunkTransport.Tls; break;
+                case "listen-twice": o.Listen.Add(new SipListenOptions { Address = "127.0.0.1", Port = 5070 }); break;
                 case "rate": o.RateLimit.RequestsPerSecond = 0; break;
                 case "no-trunks": o.Trunks.Clear(); break;
                 case "dup-name": o.Trunks.Add(TrunkTestData.Trunk("Carrier")); break;

@@ -37,7 +37,7 @@ internal static class TrunkTestData
     {
         var o = new SipOptions
         {
-            Listen = [new SipListenOptions { Transport = SipTransportKind.Udp, Address = "0.0.0.0", Port = 5060 }],
+            Listen = [new SipListenOptions { Transport = SipTrunkTransport.Udp, Address = "0.0.0.0", Port = 5060 }],
             Trunks = [Trunk()],
         };
         change?.Invoke(o);
