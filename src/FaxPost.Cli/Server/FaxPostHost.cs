@@ -1,10 +1,12 @@
 using FaxPost.Core;
 using FaxPost.Core.Configuration;
 using FaxPost.Core.Documents;
+using FaxPost.Core.Lines;
 using FaxPost.Core.Storage;
 using FaxPost.Gateways.Mail;
 using FaxPost.Storage;
 using FaxPost.Storage.Documents;
+using FaxPost.Telephony.Lines;
 using FaxPost.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +34,15 @@ internal static class FaxPostHost
         if (settings.Mail is not null)
         {
             builder.Services.AddMailGateway(settings.Mail);
+        }
+
+        if (settings.Sip is not null)
+        {
+            // The SIP trunks are the post office's fax line; disposed (unregistered) when the host stops.
+            builder.Services.AddSingleton<IFaxLine>(sp => new SipFaxLine(
+                new SipFaxLineOptions { Sip = settings.Sip, Numbering = options.Numbering.Build() },
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<TimeProvider>()));
         }
 
         extraServices?.Invoke(builder.Services);

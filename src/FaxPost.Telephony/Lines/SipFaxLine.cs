@@ -1,0 +1,249 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using FaxPost.Core.Lines;
+using FaxPost.Telephony.Sip.Auth;
+using FaxPost.Telephony.Sip.Stack;
+using FaxPost.Telephony.T38;
+using FaxPost.Telephony.Trunks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaxPost.Telephony.Lines;
+
+/// <summary>
+/// The post office's fax line over SIP trunks (issue 5): one SIP user agent, every configured trunk
+/// registered and kept registered, outbound jobs placed on the cheapest trunk that serves the number
+/// and has a free channel (the next one when a trunk is down, refuses us or is full), T.38 per the
+/// trunk's policy, SIP statuses mapped to the retry policy; inbound INVITEs checked against the trunks'
+/// addresses and a per-source rate limit, then handed to the post office's sink as received faxes.
+/// The post office's line budget (total, reserved inbound) applies on top, across all trunks.
+/// </summary>
+public sealed partial class SipFaxLine : IFaxLine, IAsyncDisposable
+{
+    private readonly SipFaxLineOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly LeastCostRouter _router;
+    private readonly TrunkDialPlan _plan;
+    private readonly FaxFallback _fallback = new();
+    private readonly TrunkChannels _channels = new();
+    private readonly Dictionary<string, SipRegistrationKeeper> _keepers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly Lock _guardLock = new();
+    private readonly long _origin;
+    private SipUserAgent? _ua;
+    private InboundCallGuard? _guard;
+    private volatile IInboundCallSink? _sink;
+    private long _invitesSent;
+
+    public SipFaxLine(SipFaxLineOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Sip.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("The SIP settings are not valid: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _options = options;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _log = _loggers.CreateLogger<SipFaxLine>();
+        _time = time ?? TimeProvider.System;
+        _origin = _time.GetTimestamp();
+        _router = new LeastCostRouter(options.Sip.Trunks);
+        _plan = new TrunkDialPlan(options.Numbering);
+    }
+
+    public string Name => _options.Name;
+
+    /// <summary>All trunks' channels together; each trunk's own limit is kept per call.</summary>
+    public int Channels => _options.Sip.Trunks.Sum(t => t.Channels);
+
+    /// <summary>INVITEs this line has sent (placed calls, every trunk tried counts).</summary>
+    public long InvitesSent => Interlocked.Read(ref _invitesSent);
+
+    public bool Serves(string e164)
+    {
+        ArgumentNullException.ThrowIfNull(e164);
+        return _router.Serves(e164);
+    }
+
+    /// <summary>Where the line listens once started (tests use port 0).</summary>
+    public IPEndPoint? LocalEndPoint(SipTrunkTransport transport) => _ua?.LocalEndPoint(ToStack(transport));
+
+    /// <summary>The registration state of a registering trunk; null for one that does not register or before start.</summary>
+    public SipRegistrationState? RegistrationState(string trunk) => _keepers.TryGetValue(trunk, out var k) ? k.State : null;
+
+    /// <summary>Starts the user agent and the registrations (also done by the first call or <see cref="RunInboundAsync"/>).</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (_ua is not null)
+        {
+            return;
+        }
+
+        await _startGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_ua is not null)
+            {
+                return;
+            }
+
+            var guardSources = new List<(SipTrunkOptions, IEnumerable<AddressRange>)>();
+            foreach (var trunk in _options.Sip.Trunks)
+            {
+                guardSources.Add((trunk, await SourcesOfAsync(trunk, ct).ConfigureAwait(false)));
+            }
+
+            _guard = new InboundCallGuard(guardSources, _options.Sip.RateLimit);
+            var ua = new SipUserAgent(UserAgentOptions(), _loggers.CreateLogger<SipUserAgent>(), _time)
+            {
+                IncomingCall = OnIncomingCallAsync,
+            };
+            await ua.StartAsync(ct).ConfigureAwait(false);
+            SipFaxLineLog.Started(_log, Name, string.Join(", ", Enum.GetValues<SipTransportKind>().Select(t => ua.LocalEndPoint(t) is { } ep ? $"{t} {ep}" : null).OfType<string>()));
+            foreach (var trunk in _options.Sip.Trunks.Where(t => t.Register))
+            {
+                SipFaxLineLog.Registering(_log, trunk.Name, trunk.Username, trunk.Registrar);
+                _keepers[trunk.Name] = ua.KeepRegistered(new SipRegistration
+                {
+                    Registrar = SipTrunkUris.Registrar(trunk),
+                    AddressOfRecord = SipTrunkUris.AddressOfRecord(trunk),
+                    Credentials = new SipCredentials(trunk.EffectiveAuthUsername, trunk.Password),
+                    Expires = TimeSpan.FromSeconds(trunk.RegisterExpires),
+                    OutboundProxy = trunk.Proxy.Length > 0 ? SipTrunkUris.OutboundProxy(trunk) : null,
+                    ContactUser = trunk.Username,
+                });
+            }
+
+            _ua = ua;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    public async Task RunInboundAsync(IInboundCallSink sink, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _sink = sink;
+        try
+        {
+            await StartAsync(ct).ConfigureAwait(false);
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _sink = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var keeper in _keepers.Values)
+        {
+            await keeper.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _keepers.Clear();
+        if (_ua is { } ua)
+        {
+            await ua.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _startGate.Dispose();
+    }
+
+    private string LineName(SipTrunkOptions trunk) => $"{Name}/{trunk.Name}";
+
+    private TimeSpan Now => _time.GetElapsedTime(_origin);
+
+    private SipFaxOptions FaxOptions(SipTrunkOptions trunk, string localIdent, Fax.T30.T30Capabilities capabilities) => new()
+    {
+        Policy = SipTrunkUris.Policy(trunk),
+        WaitForT38 = _options.WaitForT38,
+        Endpoint = _options.Endpoint with { LocalIdent = localIdent, Capabilities = capabilities },
+        Time = _time,
+    };
+
+    private SipUserAgentOptions UserAgentOptions()
+    {
+        var sip = _options.Sip;
+        IPEndPoint? Listen(SipTrunkTransport t) =>
+            sip.Listen.FirstOrDefault(l => l.Transport == t) is { } l ? new IPEndPoint(IPAddress.Parse(l.Address), l.Port) : null;
+        var tls = sip.Listen.FirstOrDefault(l => l.Transport == SipTrunkTransport.Tls);
+        var bind = _options.MediaBindAddress
+            ?? sip.Listen.Select(l => IPAddress.Parse(l.Address)).FirstOrDefault(a => !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any))
+            ?? IPAddress.Any;
+        return new SipUserAgentOptions
+        {
+            Udp = Listen(SipTrunkTransport.Udp),
+            Tcp = Listen(SipTrunkTransport.Tcp),
+            Tls = Listen(SipTrunkTransport.Tls),
+            TlsCertificate = tls?.Certificate is { } file ? LoadCertificate(file) : null,
+            AdvertisedHost = sip.PublicAddress.Length > 0 ? sip.PublicAddress : null,
+            MediaBindAddress = bind,
+            DefaultTransport = ToStack(sip.Listen[0].Transport),
+        };
+    }
+
+    private static X509Certificate2 LoadCertificate(string file) =>
+        file.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".p12", StringComparison.OrdinalIgnoreCase)
+            ? X509CertificateLoader.LoadPkcs12FromFile(file, null)
+            : X509Certificate2.CreateFromPemFile(file);
+
+    private static SipTransportKind ToStack(SipTrunkTransport t) => t switch
+    {
+        SipTrunkTransport.Tcp => SipTransportKind.Tcp,
+        SipTrunkTransport.Tls => SipTransportKind.Tls,
+        _ => SipTransportKind.Udp,
+    };
+
+    /// <summary>Where a trunk's requests may come from: its InboundAddresses and the addresses of its registrar and proxy.</summary>
+    private async Task<List<AddressRange>> SourcesOfAsync(SipTrunkOptions trunk, CancellationToken ct)
+    {
+        var ranges = new List<AddressRange>();
+        foreach (var text in trunk.InboundAddresses)
+        {
+            if (AddressRange.TryParse(text, out var range))
+            {
+                ranges.Add(range);
+            }
+        }
+
+        foreach (var hostPort in new[] { trunk.Registrar, trunk.Proxy }.Where(h => h.Length > 0))
+        {
+            if (!TrunkHostPort.TryParse(hostPort, out var hp))
+            {
+                continue;
+            }
+
+            var host = hp.Host.Trim('[', ']');
+            if (IPAddress.TryParse(host, out var literal))
+            {
+                ranges.Add(AddressRange.Single(literal));
+                continue;
+            }
+
+            try
+            {
+                foreach (var address in await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false))
+                {
+                    ranges.Add(AddressRange.Single(address));
+                }
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                SipFaxLineLog.Unresolved(_log, trunk.Name, host, e.Message);
+            }
+        }
+
+        return ranges;
+    }
+}
