@@ -139,6 +139,7 @@ public sealed partial class ConversionWorker(
                 },
                 body.FullPath,
                 ct).ConfigureAwait(false);
+            var warnings = new List<string>();
             foreach (var converted in result.Documents)
             {
                 var original = originals.FirstOrDefault(d => d.FileName == converted.FileName && d.Pages == 0);
@@ -146,6 +147,13 @@ public sealed partial class ConversionWorker(
                 {
                     original.Pages = converted.Pages;
                     await store.Jobs.UpdateDocumentAsync(original, ct).ConfigureAwait(false);
+
+                    // Ghostscript repairs broken PDFs without a word: accepted, but the sender is told to check the pages.
+                    if (converted.Kind == DocumentKind.Pdf && PdfDamageCheck.TryFindDamage(documents.FullPath(original.StoredPath), out string damage))
+                    {
+                        LogRepaired(groupId, converted.FileName, damage);
+                        warnings.Add($"warning: {converted.FileName} is damaged ({damage}); the converter repaired it, check that no page or part of one is missing");
+                    }
                 }
             }
 
@@ -168,7 +176,7 @@ public sealed partial class ConversionWorker(
 
                 job.State = JobState.Queued;
                 job.UpdatedAt = time.GetUtcNow();
-                string message = $"converted to {job.PageCount} page(s); queued";
+                string message = $"converted to {job.PageCount} page(s); queued" + string.Concat(warnings.Select(w => "; " + w));
                 if (await store.Jobs.UpdateAsync(job, message, JobState.Converting, ct).ConfigureAwait(false))
                 {
                     await observers.JobChangedAsync(job, message, ct).ConfigureAwait(false);
@@ -202,6 +210,9 @@ public sealed partial class ConversionWorker(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Conversion of submission {GroupId} failed: {Reason}")]
     private partial void LogFailed(long groupId, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Submission {GroupId}: {FileName} is damaged ({Damage}); Ghostscript repaired it")]
+    private partial void LogRepaired(long groupId, string fileName, string damage);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Conversion of submission {GroupId} crashed")]
     private partial void LogCrashed(Exception e, long groupId);
