@@ -155,7 +155,10 @@ internal sealed partial class SipTransactionLayer : IDisposable
                 var ist = new SipInviteServerTransaction(from.IsReliable, Timers);
                 tx = new SipServerTransaction(this, key, ist, request, from, target);
                 _servers[key] = tx;
-                Process(tx, ist.Start(request, Now));
+
+                // The transaction's own 100 lacks received/rport; ours (RFC 3581 §4) replaces it and is what it repeats.
+                Process(tx, ist.Start(request, Now).Where(a => a is not SipTransactionAction.Send).ToList());
+                Process(tx, ist.Respond(tx.CreateResponse(100), Now));
             }
             else
             {
