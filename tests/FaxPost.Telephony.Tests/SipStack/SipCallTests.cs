@@ -53,13 +53,15 @@ public sealed class SipCallTests : IDisposable
         await Eventually(() => a.ActiveCalls == 0 && b.ActiveCalls == 0, "both calls ended");
     }
 
-    [Fact]
-    public async Task B_reinvites_to_T38_while_A_waits_and_the_fax_arrives()
+    [Theory]
+    [InlineData(SipTransportKind.Udp)]
+    [InlineData(SipTransportKind.Tcp)]
+    public async Task B_reinvites_to_T38_while_A_waits_and_the_fax_arrives(SipTransportKind transport)
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
         var received = Path.Combine(_dir, "received.tif");
-        await using var a = await StartAsync(Options(SipTransportKind.Udp));
-        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        await using var a = await StartAsync(Options(transport));
+        await using var b = await StartAsync(Options(transport));
         var bResult = new TaskCompletionSource<SipFaxResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         b.IncomingCall = async (incoming, ct) =>
         {
@@ -67,7 +69,7 @@ public sealed class SipCallTests : IDisposable
             bResult.TrySetResult(await call.ReceiveFaxAsync(received, FaxSettings(SipT38Policy.Offer, "+2 222"), ct: ct));
         };
 
-        var invite = await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)));
+        var invite = await Within(a.InviteAsync(UriOf(b, transport)));
         Assert.True(invite.IsSuccess, invite.ToString());
         var sent = await Within(invite.Call!.SendFaxAsync(document, FaxSettings(SipT38Policy.Wait, "+1 111")), 90);
         var got = await Within(bResult.Task, 90);
@@ -267,6 +269,49 @@ public sealed class SipCallTests : IDisposable
         Assert.Equal(1, aCall.SessionRefreshesReceived);
         Assert.True(aCall.IsSessionRefresher);
         T38TestSupport.AssertSamePages(document, received);
+    }
+
+    [Theory]
+    [InlineData("MD5", "right", 200)]
+    [InlineData("SHA-256", "right", 200)]
+    [InlineData("SHA-256", "wrong", 407)]
+    public async Task An_invite_challenged_with_407_is_sent_again_with_credentials(string algorithm, string password, int expected)
+    {
+        await using var a = await StartAsync(Options(SipTransportKind.Udp));
+        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        var invites = new System.Collections.Concurrent.ConcurrentQueue<FaxPost.Telephony.Sip.SipRequest>();
+        b.IncomingCall = async (incoming, ct) =>
+        {
+            invites.Enqueue(incoming.Invite);
+            var header = incoming.Invite.ProxyAuthorization.FirstOrDefault();
+            if (header is null || !FaxPost.Telephony.Sip.Auth.DigestParameters.TryParse(header.AsSpan(7), out var p) ||
+                p["response"] != FaxPost.Telephony.Sip.Auth.DigestAuthenticator.ComputeResponse(
+                    algorithm == "MD5" ? FaxPost.Telephony.Sip.Auth.DigestAlgorithm.Md5 : FaxPost.Telephony.Sip.Auth.DigestAlgorithm.Sha256,
+                    "trunkuser", "proxy.test", "right", p["nonce"], "INVITE", p["uri"], p.GetValueOrDefault("qop"), p.GetValueOrDefault("nc"), p.GetValueOrDefault("cnonce")))
+            {
+                incoming.Reject(407, null, [new("Proxy-Authenticate", $"Digest realm=\"proxy.test\", nonce=\"{Guid.NewGuid():N}\", qop=\"auth\", algorithm={algorithm}")]);
+                return;
+            }
+
+            await incoming.AnswerAsync(ct);
+        };
+
+        var result = await Within(a.InviteAsync(new SipInviteOptions
+        {
+            Target = UriOf(b, SipTransportKind.Udp),
+            Credentials = new FaxPost.Telephony.Sip.Auth.SipCredentials("trunkuser", password),
+        }));
+        Assert.Equal(expected, result.StatusCode);
+        var seen = invites.ToArray();
+        Assert.Equal(2, seen.Length); // one challenge, one answer: no loop on a wrong password
+        Assert.Equal(seen[0].CallId, seen[1].CallId);
+        Assert.Equal(seen[0].From.Tag, seen[1].From.Tag);
+        Assert.Equal(seen[0].CSeq.Number + 1, seen[1].CSeq.Number);
+        Assert.NotEqual(seen[0].TopVia!.Branch, seen[1].TopVia!.Branch);
+        if (result.Call is { } call)
+        {
+            await call.HangUpAsync();
+        }
     }
 
     public void Dispose()

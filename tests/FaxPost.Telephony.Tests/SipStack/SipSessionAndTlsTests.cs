@@ -84,6 +84,26 @@ public sealed class SipSessionAndTlsTests
     }
 
     [Fact]
+    public async Task The_keep_alive_loop_pings_at_each_interval()
+    {
+        var clock = new FakeTimeProvider();
+        await using var a = await StartAsync(Options(SipTransportKind.Udp), null, clock);
+        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var stop = new CancellationTokenSource();
+        var loop = a.RunKeepAliveAsync(UriOf(b, SipTransportKind.Udp), TimeSpan.FromSeconds(30), statuses.Enqueue, stop.Token);
+        await Eventually(() => statuses.Count == 1, "first ping");
+        clock.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(200);
+        Assert.Single(statuses);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually(() => statuses.Count == 2, "second ping after 30 s");
+        await stop.CancelAsync();
+        await Within(loop);
+        Assert.All(statuses, s => Assert.Equal(200, s));
+    }
+
+    [Fact]
     public async Task Two_UAs_call_each_other_over_TLS()
     {
         using var certificate = SelfSigned();

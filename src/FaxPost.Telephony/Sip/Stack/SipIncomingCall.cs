@@ -132,12 +132,19 @@ public sealed class SipIncomingCall
     }
 
     /// <summary>Rejects the call with a final status (486 busy, 603 decline, 403 forbidden, 404...).</summary>
-    public void Reject(int statusCode, string? reasonPhrase = null)
+    /// <param name="headers">Extra headers: a challenge (WWW-/Proxy-Authenticate with 401/407), Retry-After, Warning...</param>
+    public void Reject(int statusCode, string? reasonPhrase = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 300);
         if (Interlocked.Exchange(ref _answered, 1) == 0 && _tx.IsPending)
         {
-            _tx.Respond(statusCode, reasonPhrase, _localTag);
+            var response = _tx.CreateResponse(statusCode, reasonPhrase, _localTag);
+            foreach (var (name, value) in headers ?? [])
+            {
+                response.Add(name, value);
+            }
+
+            _tx.Respond(response);
         }
 
         _ua.Forget(this);

@@ -154,7 +154,7 @@ public sealed partial class SipUserAgent
                     {
                         try
                         {
-                            await handler(incoming, _stopping.Token).ConfigureAwait(false);
+                            await handler(incoming, _stopToken).ConfigureAwait(false);
                         }
                         catch (Exception e)
                         {
@@ -269,7 +269,7 @@ public sealed partial class SipUserAgent
         {
             try
             {
-                await handler(call, _stopping.Token).ConfigureAwait(false);
+                await handler(call, _stopToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -242,6 +242,37 @@ public sealed partial class SipUserAgent
         return response.StatusCode;
     }
 
+    /// <summary>
+    /// Sends OPTIONS to <paramref name="target"/> every <paramref name="interval"/> until cancelled
+    /// (a trunk keep-alive that also keeps NAT bindings open), reporting each final status.
+    /// </summary>
+    public async Task RunKeepAliveAsync(SipUri target, TimeSpan interval, Action<int>? status = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                int code;
+                try
+                {
+                    code = await PingAsync(target, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or SipCallException)
+                {
+                    code = 503;
+                }
+
+                status?.Invoke(code);
+                await Task.Delay(interval, _time, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
     private static SdpSessionDescription WithImage(SdpSessionDescription audio, SdpLocalCapabilities caps)
     {
         audio.Media.AddRange(SdpOfferAnswer.CreateT38Offer(caps).Media);

@@ -22,6 +22,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private readonly Dictionary<SipDialogId, SipCall> _calls = [];
     private readonly Dictionary<(string CallId, string FromTag), SipIncomingCall> _offered = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _stopToken;
     private string _host = "127.0.0.1";
     private IPAddress _mediaAddress = IPAddress.Loopback;
     private long _malformed;
@@ -34,6 +35,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         _log = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _layer = new SipTransactionLayer(SendRawAsync, _time, options.Timers);
+        _stopToken = _stopping.Token;
     }
 
     /// <summary>
@@ -77,7 +79,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
 
     internal ILogger Log => _log;
 
-    internal CancellationToken Stopping => _stopping.Token;
+    internal CancellationToken Stopping => _stopToken;
 
     internal IPAddress MediaAddress => _mediaAddress;
 
@@ -158,7 +160,6 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             await t.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stopping.Dispose();
     }
 
     internal Task<bool> SendRawAsync(ReadOnlyMemory<byte> message, SipRemote to) =>
