@@ -273,8 +273,8 @@ public sealed partial class MailToFaxProcessor(
             catch (Exception e) when (e is ValidationException or AccessDeniedException or DocumentConversionException or NotFoundException or ConflictException)
             {
                 LogRefusedByPostOffice(user.Login, e.Message);
-                string why = e is AccessDeniedException ? "you may not send faxes from your mailbox (ask the fax post office for the send right)" : e.Message;
-                return await RefuseAsync(message, key, $"The fax was not sent: {why}", ct).ConfigureAwait(false);
+                // Outbound number restrictions (premium rate, national only) say which number and why.
+                return await RefuseAsync(message, key, $"The fax was not sent: {e.Message}", ct).ConfigureAwait(false);
             }
             catch (OverloadedException e)
             {

@@ -66,13 +66,15 @@ public sealed class MailPostOffice : IAsyncDisposable
 
     /// <param name="directory">An existing data directory (a restart), or null for a new one.</param>
     /// <param name="runOutbox">False: mails stay queued until a test sends them (<see cref="MailOutbox.SendDueAsync"/>).</param>
-    public static async Task<MailPostOffice> StartAsync(MailGatewayOptions? mail = null, Action<IServiceCollection>? replace = null, string? directory = null, bool runOutbox = true)
+    /// <param name="configure">Changes to the post office's options (dialing rules, ...).</param>
+    public static async Task<MailPostOffice> StartAsync(MailGatewayOptions? mail = null, Action<IServiceCollection>? replace = null, string? directory = null, bool runOutbox = true, Action<FaxPostOptions>? configure = null)
     {
         mail ??= ServerOptions();
         directory ??= Path.Combine(Path.GetTempPath(), "faxpost-mailtest-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var options = new FaxPostOptions { DataDirectory = directory, Security = new SecurityOptions { PasswordIterations = 10_000 } };
         options.Limits.MinFreeDiskBytes = 0;
+        configure?.Invoke(options);
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddPostOffice(options);

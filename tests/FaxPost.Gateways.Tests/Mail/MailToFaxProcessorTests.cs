@@ -100,6 +100,39 @@ public sealed class MailToFaxProcessorTests
     }
 
     [Fact]
+    public async Task OutboundNumberRestrictionsApplyAndTheReplyNamesTheRule()
+    {
+        await using var office = await MailPostOffice.StartAsync(
+            MailPostOffice.ServerOptions(),
+            services =>
+            {
+                services.AddSingleton<IMailSender>(_sent);
+                services.AddSingleton<IFaxDocumentFactory, OnePageFactory>();
+            },
+            configure: o =>
+            {
+                o.Dialing.BlockedPrefixes.Add("+49900");
+                o.Dialing.TeamRules.Add(new Core.Configuration.TeamDialingRule { Team = "Interns", NationalOnly = true });
+            });
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var ida = await office.UserAsync("ida", "ida@example.org", "102");
+        await office.Get<Core.Accounts.AccountService>().CreateTeamAsync(Core.Rights.Principal.System, "Interns", null, null, null, [ida.Id], CancellationToken.None);
+        var processor = office.Get<MailToFaxProcessor>();
+
+        var premium = await processor.ProcessAsync(Mail(alice.Email!, "00900 1234567"), CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, premium.Outcome);
+        Assert.Contains("numbers starting with +49900 may not be faxed", (await _sent.WaitForAsync(alice.Email!)).TextBody, StringComparison.Ordinal);
+
+        var abroad = await processor.ProcessAsync(Mail(ida.Email!, "0 0044 20 7946 0000"), CancellationToken.None);
+        Assert.Equal(MailOutcome.Refused, abroad.Outcome);
+        Assert.Contains("members of 'Interns' may fax only national numbers", (await _sent.WaitForAsync(ida.Email!)).TextBody, StringComparison.Ordinal);
+
+        Assert.Equal(MailOutcome.Submitted, (await processor.ProcessAsync(Mail(ida.Email!, "0030 1234567"), CancellationToken.None)).Outcome);
+        Assert.Empty(await office.JobsOfAsync(alice));
+        Assert.Equal("+49301234567", Assert.Single(await office.JobsOfAsync(ida)).DialNumber);
+    }
+
+    [Fact]
     public async Task RecipientsFromTheAddressLocalPart()
     {
         var options = MailPostOffice.ServerOptions();
