@@ -27,6 +27,15 @@ public static class Navigation
         new("Outbox", "/outbox", NavSection.Fax, u => u.Mailboxes.Count > 0),
         new("Inbox", "/inbox", NavSection.Fax, u => u.CanAny(MailboxRights.ReadIncoming)),
         new("Unroutable faxes", "/postoffice/unroutable", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Routing", "/postoffice/routing", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Address book", "/postoffice/addressbook", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Log", "/postoffice/log", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Statistics", "/postoffice/statistics", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Lines and status", "/postoffice/status", NavSection.PostOffice, u => u.IsPostOffice),
+        new("Users", "/admin/users", NavSection.PostOffice, u => u.IsAdministrator),
+        new("Teams", "/admin/teams", NavSection.PostOffice, u => u.IsAdministrator),
+        new("Mailboxes", "/admin/mailboxes", NavSection.PostOffice, u => u.IsAdministrator),
+        new("Retention", "/admin/retention", NavSection.PostOffice, u => u.IsAdministrator),
     ];
 
     public static IEnumerable<NavEntry> For(WebUser user, NavSection section) =>
