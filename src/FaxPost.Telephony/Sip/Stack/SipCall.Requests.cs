@@ -79,7 +79,7 @@ public sealed partial class SipCall
         }
         else
         {
-            body = SdpOfferAnswer.Answer(offer, Capabilities(++_sdpVersion));
+            body = SdpOfferAnswer.Answer(offer, Capabilities(Interlocked.Increment(ref _sdpVersion)));
             if (body.Media.All(m => m.Port == 0))
             {
                 tx.Respond(488);
@@ -115,7 +115,7 @@ public sealed partial class SipCall
                 return;
             }
 
-            var answer = IsUnchanged(offer) ? _localSdp! : SdpOfferAnswer.Answer(offer, Capabilities(++_sdpVersion));
+            var answer = IsUnchanged(offer) ? _localSdp! : SdpOfferAnswer.Answer(offer, Capabilities(Interlocked.Increment(ref _sdpVersion)));
             ok.WithBody(answer.ToArray(), "application/sdp");
             Apply(offer, answer, weOffered: false);
         }

@@ -116,7 +116,7 @@ public sealed partial class SipCall
     /// <summary>Sends a re-INVITE offering only T.38 (the switch from audio). A 488 leaves the call on audio.</summary>
     public Task<SipReinviteResult> SwitchToT38Async(CancellationToken ct = default)
     {
-        var caps = Capabilities(++_sdpVersion);
+        var caps = Capabilities(Interlocked.Increment(ref _sdpVersion));
         return ReinviteAsync(SdpOfferAnswer.CreateT38Offer(caps), ct);
     }
 

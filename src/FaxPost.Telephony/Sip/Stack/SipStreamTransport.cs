@@ -20,6 +20,7 @@ internal sealed class SipStreamTransport : SipTransport
     private readonly RemoteCertificateValidationCallback? _validate;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<IPEndPoint, Task<SipStreamConnection?>> _connections = new();
+    private readonly ConcurrentDictionary<IPEndPoint, string> _serverNames = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly int _maxConnections;
     private Task _accepting = Task.CompletedTask;
@@ -41,6 +42,9 @@ internal sealed class SipStreamTransport : SipTransport
     public override IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>TLS: the name to check the certificate of <paramref name="endPoint"/> against (RFC 5922 §7), when it came from a host name.</summary>
+    public void SetServerName(IPEndPoint endPoint, string name) => _serverNames[endPoint] = name;
 
     private protected override void StartCore() => _accepting = Task.Run(AcceptLoopAsync);
 
@@ -79,7 +83,7 @@ internal sealed class SipStreamTransport : SipTransport
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 await tls.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions { TargetHost = to.Address.ToString(), RemoteCertificateValidationCallback = _validate },
+                    new SslClientAuthenticationOptions { TargetHost = _serverNames.GetValueOrDefault(to) ?? to.Address.ToString(), RemoteCertificateValidationCallback = _validate },
                     timeout.Token).ConfigureAwait(false);
                 stream = tls;
             }

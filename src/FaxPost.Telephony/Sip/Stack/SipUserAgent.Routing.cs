@@ -33,7 +33,13 @@ public sealed partial class SipUserAgent
         }
 
         var port = uri.Port ?? (transport == SipTransportKind.Tls ? 5061 : 5060);
-        return new SipRemote(transport, new IPEndPoint(address, port));
+        var endPoint = new IPEndPoint(address, port);
+        if (transport == SipTransportKind.Tls && !IPAddress.TryParse(host, out _) && _transports[transport] is SipStreamTransport tls)
+        {
+            tls.SetServerName(endPoint, host);
+        }
+
+        return new SipRemote(transport, endPoint);
     }
 
     /// <summary>A fresh Via for a request over <paramref name="transport"/> (RFC 3261 §8.1.1.7), asking for rport (RFC 3581 §3).</summary>

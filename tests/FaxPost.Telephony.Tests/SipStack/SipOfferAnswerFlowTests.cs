@@ -1,0 +1,129 @@
+using FaxPost.Telephony.Sdp;
+using FaxPost.Telephony.Sip;
+using FaxPost.Telephony.Sip.Stack;
+using static FaxPost.Telephony.Tests.SipStack.SipStackTestSupport;
+
+namespace FaxPost.Telephony.Tests.SipStack;
+
+/// <summary>Offer/answer placements other than offer-in-INVITE, and re-INVITEs crossing each other.</summary>
+public sealed class SipOfferAnswerFlowTests
+{
+    [Fact]
+    public async Task An_invite_without_sdp_gets_our_offer_in_the_200_and_the_answer_from_the_ack()
+    {
+        await using var ua = await StartAsync(Options(SipTransportKind.Udp));
+        var answered = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ua.IncomingCall = async (incoming, ct) =>
+        {
+            Assert.Null(incoming.Offer);
+            answered.TrySetResult(await incoming.AnswerAsync(ct));
+        };
+        using var peer = new SipRawPeer();
+        var target = ua.LocalEndPoint(SipTransportKind.Udp)!;
+        peer.Send(peer.Fill("""
+            INVITE sip:fax@127.0.0.1 SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{port};branch={branch};rport
+            Max-Forwards: 70
+            From: <sip:peer@127.0.0.1>;tag=p1
+            To: <sip:fax@127.0.0.1>
+            Call-ID: late-offer@test
+            CSeq: 1 INVITE
+            Contact: <sip:peer@127.0.0.1:{port}>
+            Content-Length: 0
+
+
+            """), target);
+
+        SipResponse? ok = null;
+        while (ok is null)
+        {
+            var r = await peer.ReceiveAsync();
+            Assert.NotNull(r);
+            ok = r!.StatusCode == 200 ? r : null;
+        }
+
+        var offer = SdpSessionDescription.Parse(ok.Body.Span);
+        Assert.Contains(offer.Media, m => m.IsAudio && m.Port != 0);
+        var answer = "v=0\r\no=peer 7 7 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+        peer.Send(peer.Fill($"""
+            ACK sip:fax@127.0.0.1:{target.Port} SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{"{port}"};branch={"{branch}"};rport
+            Max-Forwards: 70
+            From: <sip:peer@127.0.0.1>;tag=p1
+            To: {ok.GetHeader(SipHeaderKind.To)}
+            Call-ID: late-offer@test
+            CSeq: 1 ACK
+            Content-Type: application/sdp
+            Content-Length: {answer.Length}
+
+            {answer}
+            """.TrimEnd('\n', '\r') + "\r\n"), target);
+
+        var call = await Within(answered.Task);
+        Assert.Equal(5004, call.RemoteSdp!.Media.Single().Port);
+        Assert.Null(call.T38);
+
+        // The peer hangs up: BYE in the dialog gets 200 and ends the call.
+        peer.Send(peer.Fill($"""
+            BYE sip:fax@127.0.0.1:{target.Port} SIP/2.0
+            Via: SIP/2.0/UDP 127.0.0.1:{"{port}"};branch={"{branch}"};rport
+            Max-Forwards: 70
+            From: <sip:peer@127.0.0.1>;tag=p1
+            To: {ok.GetHeader(SipHeaderKind.To)}
+            Call-ID: late-offer@test
+            CSeq: 2 BYE
+            Content-Length: 0
+
+
+            """), target);
+        SipResponse? byeOk = null;
+        while (byeOk is null)
+        {
+            var r = await peer.ReceiveAsync();
+            Assert.NotNull(r);
+            byeOk = r!.CSeq.Method == "BYE" ? r : null;
+        }
+
+        Assert.Equal(200, byeOk.StatusCode);
+        Assert.Equal(SipCallEndReason.RemoteHangUp, (await Within(call.Ended)).Reason);
+    }
+
+    [Fact]
+    public async Task Crossing_reinvites_both_end_on_T38()
+    {
+        await using var a = await StartAsync(Options(SipTransportKind.Udp));
+        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
+        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
+        var peer = await Within(bCall.Task);
+
+        // Both sides switch at once; RFC 3261 §14.1 glare (491) is resolved by the random waits.
+        var results = await Within(Task.WhenAll(call.SwitchToT38Async(), peer.SwitchToT38Async()));
+        Assert.All(results, r => Assert.True(r.IsSuccess && r.T38Agreed, r.ToString()));
+        Assert.NotNull(call.T38);
+        Assert.NotNull(peer.T38);
+        Assert.Equal(peer.LocalT38Port, call.RemoteT38EndPoint!.Port);
+        Assert.Equal(call.LocalT38Port, peer.RemoteT38EndPoint!.Port);
+        await call.HangUpAsync();
+    }
+
+    [Fact]
+    public async Task A_reinvite_offering_nothing_we_take_gets_488_and_the_call_stays()
+    {
+        await using var a = await StartAsync(Options(SipTransportKind.Udp));
+        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
+        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
+        var peer = await Within(bCall.Task);
+
+        var video = SdpSessionDescription.Parse("v=0\r\no=- 9 9 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 6000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n");
+        var result = await Within(call.ReinviteAsync(video));
+        Assert.Equal(488, result.StatusCode);
+        Assert.Equal(SipCallState.Established, call.State);
+        Assert.Equal(SipCallState.Established, peer.State);
+        Assert.Equal(200, await Within(call.RefreshSessionAsync(preferUpdate: false)));
+        await call.HangUpAsync();
+    }
+}
