@@ -314,6 +314,40 @@ public sealed class SipCallTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Four_fax_calls_at_once_each_deliver_their_own_pages()
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 1);
+        await using var a = await StartAsync(Options(SipTransportKind.Udp));
+        await using var b = await StartAsync(Options(SipTransportKind.Udp));
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, SipFaxResult>();
+        b.IncomingCall = async (incoming, ct) =>
+        {
+            var call = await incoming.AnswerAsync(ct);
+            var output = Path.Combine(_dir, incoming.RequestUri.User + ".tif");
+            results[incoming.RequestUri.User!] = await call.ReceiveFaxAsync(output, FaxSettings(SipT38Policy.Wait, "+2 222"), ct: ct);
+        };
+
+        async Task<SipFaxResult> SendOne(string user)
+        {
+            var invite = await a.InviteAsync(UriOf(b, SipTransportKind.Udp, user));
+            Assert.True(invite.IsSuccess, invite.ToString());
+            return await invite.Call!.SendFaxAsync(document, FaxSettings(SipT38Policy.Offer, "+1 111"));
+        }
+
+        var users = new[] { "l1", "l2", "l3", "l4" };
+        var sent = await Within(Task.WhenAll(users.Select(SendOne)), 120);
+        Assert.All(sent, r => Assert.True(r.Success, r.ToString()));
+        await Eventually(() => results.Count == 4, "four receptions", 60);
+        foreach (var user in users)
+        {
+            Assert.True(results[user].Success, results[user].ToString());
+            T38TestSupport.AssertSamePages(document, Path.Combine(_dir, user + ".tif"));
+        }
+
+        await Eventually(() => a.ActiveCalls == 0 && b.ActiveCalls == 0, "all calls ended");
+    }
+
     public void Dispose()
     {
         try

@@ -52,7 +52,17 @@ internal sealed class SipStreamTransport : SipTransport
     {
         while (true)
         {
-            var pending = _connections.GetOrAdd(to, ConnectAsync);
+            Task<SipStreamConnection?> pending;
+            lock (_connections)
+            {
+                // One connect per address: GetOrAdd alone may run the factory twice and leak a socket.
+                if (!_connections.TryGetValue(to, out pending!))
+                {
+                    pending = ConnectAsync(to);
+                    _connections[to] = pending;
+                }
+            }
+
             var connection = await pending.ConfigureAwait(false);
             if (connection is null)
             {

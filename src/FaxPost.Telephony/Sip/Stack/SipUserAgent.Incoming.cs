@@ -60,6 +60,15 @@ public sealed partial class SipUserAgent
                 RespondStateless(bad, from, 400, "Bad Request");
             }
         }
+        catch (Exception e)
+        {
+            // A bug of ours must not stop the transport's receive loop: log it, answer 500 if we can.
+            SipStackLog.HandlerFailed(_log, (message as SipRequest)?.Method ?? "response", e);
+            if (message is SipRequest failed && failed.Method != SipMethods.Ack)
+            {
+                RespondStateless(failed, from, 500, "Server Internal Error");
+            }
+        }
     }
 
     /// <summary>A 400 (or 513, 505...) for a request too broken for a transaction (RFC 3261 §8.2, §21.4.1).</summary>
@@ -71,9 +80,9 @@ public sealed partial class SipUserAgent
             var target = request.TopVia is not null ? SipTransactionLayer.ResponseTarget(request, from) : from;
             _ = SendRawAsync(response.ToArray(), target);
         }
-        catch (Exception e) when (e is SipFormatException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception)
         {
-            // Without a usable Via, From, To, Call-ID or CSeq there is nothing to answer to.
+            // Best effort: without a usable Via, From, To, Call-ID or CSeq there is nothing to answer to.
         }
     }
 
