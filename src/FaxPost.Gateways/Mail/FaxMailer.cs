@@ -21,6 +21,7 @@ public sealed partial class FaxMailer(
     MailComposer composer,
     MailOutbox outbox,
     FaxMailDelivery deliveries,
+    SerialLetterReport serialLetters,
     IFaxPageRenderer renderer,
     NotificationPreferences preferences,
     MailGatewayOptions options,
@@ -72,6 +73,7 @@ public sealed partial class FaxMailer(
 
     public async Task JobChangedAsync(FaxJob job, string message, CancellationToken ct)
     {
+        await serialLetters.JobChangedAsync(job, ct).ConfigureAwait(false);
         bool final = job.State is JobState.Done or JobState.Failed;
         bool interesting = final || job.State is JobState.Queued or JobState.WaitingToRetry;
         if (!interesting || (job.State == JobState.Queued && job.Tries > 0))

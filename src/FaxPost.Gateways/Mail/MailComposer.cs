@@ -98,6 +98,14 @@ public sealed class MailComposer(MailGatewayOptions options)
         return reply;
     }
 
+    /// <summary>A plain automatic message to a user (e.g. a serial letter's final report).</summary>
+    public MimeMessage Notice(InternetAddress to, string subject, string text)
+    {
+        var notice = New([to], subject, "auto-generated");
+        notice.Body = new TextPart("plain") { Text = text };
+        return notice;
+    }
+
     /// <summary>A serial letter sent by e-mail to one contact: the mail's text and documents.</summary>
     public MimeMessage SerialLetter(InternetAddress to, MailboxAddress replyTo, string subject, string? text, IReadOnlyList<MailDocument> documents)
     {

@@ -22,6 +22,7 @@ public static class MailGatewayServices
         services.AddSingleton<MailComposer>();
         services.AddSingleton<FaxMailDelivery>();
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<SerialLetterReport>();
         services.AddSingleton<FaxMailer>();
         services.AddSingleton<IPostOfficeObserver>(sp => sp.GetRequiredService<FaxMailer>());
         services.AddSingleton<MailToFaxProcessor>();

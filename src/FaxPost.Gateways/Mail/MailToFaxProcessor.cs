@@ -54,6 +54,7 @@ public sealed partial class MailToFaxProcessor(
     JobService jobs,
     MailComposer composer,
     MailOutbox outbox,
+    SerialLetterReport serialReport,
     IMailSender sender,
     MailGatewayOptions options,
     FaxPostOptions faxOptions,
@@ -292,6 +293,12 @@ public sealed partial class MailToFaxProcessor(
             // Serial letter (seed 001): recipients with an e-mail address get the document free of charge by mail;
             // the subject (numbers, list name, PIN) is not passed on to them.
             var report = await SendSerialLettersAsync(message, fromList[0], user, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
+            string letterSubject = Short(SubjectParser.WithoutPin(message.Subject));
+            if (queued.Count > 0)
+            {
+                await serialReport.StartAsync(queued[0].GroupId, fromAddress, letterSubject, report, ct).ConfigureAwait(false);
+            }
+
             foreach (var job in queued)
             {
                 report.Add($"{job.RecipientName ?? job.Destination}: by fax to {job.DialNumber}: job {job.Id} {job.State.Describe()}");
@@ -299,7 +306,7 @@ public sealed partial class MailToFaxProcessor(
 
             await outbox.EnqueueAsync(
                 new OutgoingMail(
-                    composer.Reply(message, fromList[0], "Serial letter sent: " + Short(SubjectParser.WithoutPin(message.Subject)), "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + "\n\nFax results follow in separate notices."),
+                    composer.Reply(message, fromList[0], "Serial letter sent: " + letterSubject, "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + (queued.Count > 0 ? "\n\nWhen every fax is finished, a report lists all recipients with their results." : "")),
                     $"serial letter report to {fromAddress}",
                     QueuedMailKind.Reply),
                 ct).ConfigureAwait(false);

@@ -172,6 +172,52 @@ public sealed class MailToFaxProcessorTests
     }
 
     [Fact]
+    public async Task SerialLetterEndsWithOneReportOfEveryRecipientsChannelAndResult()
+    {
+        await using var office = await StartAsync(fast: true);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        var book = office.Store.AddressBook;
+        long mia = await book.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Mia Mail", FaxNumber = "+4930111111", Email = "mia@customer.example" }, CancellationToken.None);
+        long fritz = await book.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Fritz Fax", FaxNumber = "+4930222222" }, CancellationToken.None);
+        long fiona = await book.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Fiona Fax", FaxNumber = "+4930333333" }, CancellationToken.None);
+        await book.SaveListAsync(new DistributionList { OwnerUserId = alice.Id, Name = "Customers", ContactIds = [mia, fritz, fiona] }, CancellationToken.None);
+
+        Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "Customers"), CancellationToken.None)).Outcome);
+        var sent = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter sent", StringComparison.Ordinal));
+        Assert.Contains("When every fax is finished", sent.TextBody, StringComparison.Ordinal);
+        var jobs = (await office.JobsOfAsync(alice)).OrderBy(j => j.Id).ToList();
+        Assert.Equal(2, jobs.Count);
+
+        await FinishAsync(office, jobs[0], JobState.Done, null);
+        await MailPostOffice.WaitForAsync(() => office.Get<MailOutbox>().PendingAsync(CancellationToken.None), n => n == 0, "outbox empty");
+        Assert.DoesNotContain(_sent.To(alice.Email!), m => m.Subject!.StartsWith("Serial letter finished", StringComparison.Ordinal));
+
+        await FinishAsync(office, jobs[1], JobState.Failed, "busy after 3 tries");
+        var report = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter finished", StringComparison.Ordinal));
+        Assert.Equal("Serial letter finished: Customers", report.Subject);
+        Assert.Contains("Mia Mail: by e-mail to mia@customer.example: sent", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Fritz Fax: by fax to +4930222222: done, 1 of 1 page(s)", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Fiona Fax: by fax to +4930333333: failed (busy after 3 tries), 0 of 1 page(s)", report.TextBody, StringComparison.Ordinal);
+
+        // A late event for a finished letter sends nothing more.
+        await office.Get<FaxMailer>().JobChangedAsync(jobs[1], "again", CancellationToken.None);
+        await MailPostOffice.WaitForAsync(() => office.Get<MailOutbox>().PendingAsync(CancellationToken.None), n => n == 0, "outbox empty");
+        Assert.Single(_sent.To(alice.Email!), m => m.Subject!.StartsWith("Serial letter finished", StringComparison.Ordinal));
+    }
+
+    private static async Task FinishAsync(MailPostOffice office, FaxJob job, JobState state, string? error)
+    {
+        var from = job.State;
+        job.State = state;
+        job.LastError = error;
+        job.PagesSent = state == JobState.Done ? job.PageCount : 0;
+        job.UpdatedAt = DateTimeOffset.UtcNow;
+        job.CompletedAt = job.UpdatedAt;
+        Assert.True(await office.Store.Jobs.UpdateAsync(job, state.Describe(), from, CancellationToken.None));
+        await office.Get<FaxMailer>().JobChangedAsync(job, state.Describe(), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task UnknownTypesHugeAttachmentsAndEmptyMailsAreRefusedByName()
     {
         var options = MailPostOffice.ServerOptions();
