@@ -1,4 +1,5 @@
 using FaxPost.Core.Configuration;
+using FaxPost.Web.Api;
 using FaxPost.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -7,6 +8,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +34,20 @@ internal static class UiSetup
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.ConfigureFilter(new PageErrorFilter());
-        }).AddApplicationPart(typeof(UiSetup).Assembly);
+        }).AddApplicationPart(typeof(UiSetup).Assembly).AddCookieTempDataProvider(o =>
+        {
+            o.Cookie.Name = "faxpost.flash";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        // The send page takes uploads up to Limits:MaxUploadBytes (plus multipart framing); other pages keep the server's limit.
+        services.AddOptions<RazorPagesOptions>().Configure<LimitOptions>((o, limits) =>
+            o.Conventions.AddPageApplicationModelConvention("/Send/Index", page =>
+            {
+                page.Filters.Add(new RequestSizeLimitAttribute(BodyLimits.UploadLimit(limits)));
+                page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = BodyLimits.UploadLimit(limits) });
+            }));
 
         services.AddAuthentication().AddCookie(CookieScheme, o =>
         {
@@ -63,6 +79,7 @@ internal static class UiSetup
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(faxpost.DataDirectory, "keys")), logs));
 
         services.AddScoped<WebUserAccessor>();
+        services.AddSingleton<SendDrafts>();
         return services;
     }
 
@@ -77,6 +94,7 @@ internal static class UiSetup
     {
         app.MapGet("/assets/{name}", Assets.Serve).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
+        app.MapUiEndpoints();
     }
 
     /// <summary>A browser that must log in goes to the log-in page; a script (fetch, /api) gets the status.</summary>

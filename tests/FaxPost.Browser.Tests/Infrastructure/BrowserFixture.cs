@@ -18,6 +18,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>The browser's time zone.</summary>
+    public const string TimeZone = "Europe/Berlin";
+
     private IPlaywright? _playwright;
 
     public ServerProcess Server { get; private set; } = null!;
@@ -54,6 +57,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
             AcceptDownloads = true,
+            TimezoneId = TimeZone, // not UTC, so local times in forms are really converted
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

@@ -13,6 +13,12 @@ public sealed class SessionTests(SharedPostOffice shared) : IClassFixture<Shared
     [Theory]
     [InlineData("/")]
     [InlineData("/account")]
+    [InlineData("/inbox")]
+    [InlineData("/inbox/fax/1")]
+    [InlineData("/outbox")]
+    [InlineData("/outbox/job/1")]
+    [InlineData("/send")]
+    [InlineData("/postoffice/unroutable")]
     public async Task Pages_send_strangers_to_the_log_in_page_with_the_way_back(string path)
     {
         using var session = new WebSession(Office);
