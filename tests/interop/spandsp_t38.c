@@ -7,12 +7,21 @@
  *
  *   PHASE_E ok=1 code=0 text="OK" pages_tx=1 pages_rx=0 bit_rate=14400 ecm=1 encoding=3 bad_rows=0
  *           remote_ident="..." remote_sub="..." remote_sid="..." datagrams_tx=N datagrams_rx=N
+ *           pages_done=N cpu_us=N
  *
- * Exit status: 0 on success, 1 on a failed call, 2 on a timeout, 3 on bad usage or setup.
+ * Exit status: 0 on success, 1 on a failed call, 2 on a timeout, 3 on bad usage or setup,
+ * 4 when it hung up on purpose (--drop-after-pages).
  *
  * usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm]
- *        [--modems 1|2|4|7] [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S]
- *        [--calling|--answering] [--timeout SECONDS] [--verbose]
+ *        [--modems 1|2|4|7] [--compressions mh,mr,mmr] [--version N] [--redundancy N] [--max-datagram N]
+ *        [--ident S] [--sub S] [--sid S] [--calling|--answering] [--no-pacing]
+ *        [--drop-after-pages N [--drop-after-datagrams K]] [--timeout SECONDS] [--verbose]
+ *
+ * --modems and --compressions limit what spandsp offers (receiving: its DIS) or picks (sending: its DCS),
+ * so a test can force V.27ter/V.29/V.17 and MH/MR/MMR. --no-pacing streams data as fast as spandsp
+ * makes it (T38_TERMINAL_OPTION_NO_PACING; benchmarks). --drop-after-pages N hangs up mid-call: once
+ * N pages are through phase D and K more datagrams (default 6: the next page is under way) went
+ * either way, it goes silent (no DCN, socket closed), prints PHASE_E with text="dropped" and exits 4.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -23,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,7 +67,19 @@ static struct
     struct udptl udptl;
     t38_terminal_state_t *t38;
     int verbose;
+    int pages_done;
+    int drop_after_pages;
+    int drop_after_datagrams;
+    int drop_countdown;     /* datagrams left before going silent; 0 = not armed */
+    int dropped;
 } g;
+
+/* Counts one datagram either way; goes silent once the armed countdown runs out. */
+static void count_for_drop(void)
+{
+    if (g.drop_countdown > 0  &&  --g.drop_countdown == 0)
+        g.dropped = 1;
+}
 
 static int put_length(uint8_t *buf, int len)
 {
@@ -118,8 +140,11 @@ static int tx_packet_handler(t38_core_state_t *s, void *user_data, const uint8_t
     int i;
 
     (void) s;
+    if (g.dropped)
+        return 0;
     if (len <= 0  ||  len > MAX_DATAGRAM - 16)
         return -1;
+    count_for_drop();
     n = udptl_build(u, buf, len, out);
     for (i = 0;  i < (count < 1 ? 1 : count);  i++)
     {
@@ -186,6 +211,9 @@ static void udptl_rx(struct udptl *u, const uint8_t *buf, int len)
     }
     /* FEC is not used by this harness; a FEC datagram is taken for its primary only. */
     u->datagrams_rx++;
+    count_for_drop();
+    if (g.dropped)
+        return;
     if (u->rx_expected >= 0)
     {
         int gap = (uint16_t) (seq - (uint16_t) u->rx_expected);
@@ -206,6 +234,26 @@ static void phase_e_handler(t30_state_t *s, void *user_data, int completion_code
     g.done = 1;
 }
 
+/* Phase D: a page went through (sending: the far end answered the post-page command; receiving: we did). */
+static int phase_d_handler(t30_state_t *s, void *user_data, int result)
+{
+    (void) s;
+    (void) user_data;
+    (void) result;
+    g.pages_done++;
+    if (g.drop_after_pages > 0  &&  g.pages_done == g.drop_after_pages  &&  g.drop_countdown == 0)
+        g.drop_countdown = g.drop_after_datagrams;
+    return T30_ERR_OK;
+}
+
+static long cpu_us(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (long) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void print_result(t30_state_t *t30, int timed_out)
 {
     t30_stats_t stats;
@@ -217,10 +265,10 @@ static void print_result(t30_state_t *t30, int timed_out)
     ident = t30_get_rx_ident(t30);
     sub = t30_get_rx_sub_address(t30);
     sid = t30_get_rx_sender_ident(t30);
-    printf("PHASE_E ok=%d code=%d text=\"%s\" pages_tx=%d pages_rx=%d bit_rate=%d ecm=%d encoding=%d bad_rows=%d remote_ident=\"%s\" remote_sub=\"%s\" remote_sid=\"%s\" datagrams_tx=%ld datagrams_rx=%ld\n",
-           !timed_out  &&  g.code == T30_ERR_OK,
-           timed_out ? -1 : g.code,
-           timed_out ? "timeout" : t30_completion_code_to_str(g.code),
+    printf("PHASE_E ok=%d code=%d text=\"%s\" pages_tx=%d pages_rx=%d bit_rate=%d ecm=%d encoding=%d bad_rows=%d remote_ident=\"%s\" remote_sub=\"%s\" remote_sid=\"%s\" datagrams_tx=%ld datagrams_rx=%ld pages_done=%d cpu_us=%ld\n",
+           !timed_out  &&  !g.dropped  &&  g.code == T30_ERR_OK,
+           g.dropped ? -2 : timed_out ? -1 : g.code,
+           g.dropped ? "dropped" : timed_out ? "timeout" : t30_completion_code_to_str(g.code),
            stats.pages_tx,
            stats.pages_rx,
            stats.bit_rate,
@@ -231,7 +279,9 @@ static void print_result(t30_state_t *t30, int timed_out)
            sub ? sub : "",
            sid ? sid : "",
            g.udptl.datagrams_tx,
-           g.udptl.datagrams_rx);
+           g.udptl.datagrams_rx,
+           g.pages_done,
+           cpu_us());
     fflush(stdout);
 }
 
@@ -246,9 +296,33 @@ static int64_t now_us(void)
 static void usage(void)
 {
     fprintf(stderr, "usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm] [--modems 1|2|4|7]\n"
-                    "       [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S] [--calling|--answering]\n"
+                    "       [--compressions mh,mr,mmr] [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S]\n"
+                    "       [--calling|--answering] [--no-pacing] [--drop-after-pages N [--drop-after-datagrams K]]\n"
                     "       [--timeout SECONDS] [--verbose]\n");
     exit(3);
+}
+
+/* "mh,mr,mmr" -> T30_SUPPORT_* bits; 0 on anything else. MH is always allowed by T.30 (T.4 §4.1). */
+static int parse_compressions(const char *list)
+{
+    char buf[64];
+    char *tok;
+    char *save;
+    int bits = 0;
+
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (tok = strtok_r(buf, ",", &save);  tok;  tok = strtok_r(NULL, ",", &save))
+    {
+        if (strcmp(tok, "mh") == 0)
+            bits |= T30_SUPPORT_T4_1D_COMPRESSION;
+        else if (strcmp(tok, "mr") == 0)
+            bits |= T30_SUPPORT_T4_2D_COMPRESSION;
+        else if (strcmp(tok, "mmr") == 0)
+            bits |= T30_SUPPORT_T6_COMPRESSION;
+        else
+            return 0;
+    }
+    return bits;
 }
 
 int main(int argc, char *argv[])
@@ -265,6 +339,8 @@ int main(int argc, char *argv[])
     int modems = T30_SUPPORT_V27TER | T30_SUPPORT_V29 | T30_SUPPORT_V17;
     int version = 0;
     int timeout_s = 120;
+    int compressions = -1;
+    int pacing = 1;
     int i;
     char host[256];
     char *colon;
@@ -290,6 +366,7 @@ int main(int argc, char *argv[])
     g.udptl.redundancy = 3;
     g.udptl.max_datagram = 400;
     g.udptl.rx_expected = -1;
+    g.drop_after_datagrams = 6;
     for (i = 2;  i < argc;  i++)
     {
 #define ARG (++i < argc ? argv[i] : (usage(), ""))
@@ -303,6 +380,14 @@ int main(int argc, char *argv[])
             ecm = 0;
         else if (strcmp(argv[i], "--modems") == 0)
             modems = atoi(ARG);
+        else if (strcmp(argv[i], "--compressions") == 0)
+            compressions = parse_compressions(ARG);
+        else if (strcmp(argv[i], "--no-pacing") == 0)
+            pacing = 0;
+        else if (strcmp(argv[i], "--drop-after-pages") == 0)
+            g.drop_after_pages = atoi(ARG);
+        else if (strcmp(argv[i], "--drop-after-datagrams") == 0)
+            g.drop_after_datagrams = atoi(ARG);
         else if (strcmp(argv[i], "--version") == 0)
             version = atoi(ARG);
         else if (strcmp(argv[i], "--redundancy") == 0)
@@ -329,7 +414,8 @@ int main(int argc, char *argv[])
     }
     if (local_port < 0  ||  remote == NULL  ||  file == NULL  ||  version < 0  ||  version > 3
         ||  g.udptl.redundancy < 0  ||  g.udptl.redundancy > MAX_REDUNDANCY
-        ||  g.udptl.max_datagram < 32  ||  g.udptl.max_datagram > MAX_DATAGRAM)
+        ||  g.udptl.max_datagram < 32  ||  g.udptl.max_datagram > MAX_DATAGRAM
+        ||  compressions == 0  ||  g.drop_after_pages < 0  ||  g.drop_after_datagrams < 1)
         usage();
 
     snprintf(host, sizeof(host), "%s", remote);
@@ -368,8 +454,8 @@ int main(int argc, char *argv[])
         fprintf(stderr, "t38_terminal_init failed\n");
         return 3;
     }
-    /* Paced, as a real gateway sends: the tx handler's count carries the repeats. */
-    t38_terminal_set_config(g.t38, 0);
+    /* Paced, as a real gateway sends (the tx handler's count carries the repeats), unless asked not to. */
+    t38_terminal_set_config(g.t38, pacing ? 0 : T38_TERMINAL_OPTION_NO_PACING);
     core = t38_terminal_get_t38_core_state(g.t38);
     t38_set_t38_version(core, version);
     t38_set_max_datagram_size(core, g.udptl.max_datagram);
@@ -383,8 +469,11 @@ int main(int argc, char *argv[])
     t30_set_supported_t30_features(t30, T30_SUPPORT_IDENTIFICATION | T30_SUPPORT_SUB_ADDRESSING);
     t30_set_ecm_capability(t30, ecm);
     t30_set_supported_modems(t30, modems);
-    t30_set_supported_compressions(t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION | (ecm ? T30_SUPPORT_T6_COMPRESSION : 0));
+    if (compressions < 0)
+        compressions = T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION | (ecm ? T30_SUPPORT_T6_COMPRESSION : 0);
+    t30_set_supported_compressions(t30, compressions);
     t30_set_phase_e_handler(t30, phase_e_handler, NULL);
+    t30_set_phase_d_handler(t30, phase_d_handler, NULL);
     if (sending)
         t30_set_tx_file(t30, file, -1, -1);
     else
@@ -403,6 +492,13 @@ int main(int argc, char *argv[])
         struct pollfd pfd;
         int wait_ms;
 
+        if (g.dropped)
+        {
+            /* Hung up mid-call: no DCN, nothing more either way. */
+            close(g.udptl.fd);
+            print_result(t30, 0);
+            return 4;
+        }
         if (t >= next_tick)
         {
             /* 20 ms of 8 kHz time per tick. */

@@ -74,6 +74,12 @@ public sealed record T38CallResult
 
     public bool Success => End == T38CallEnd.Protocol && Completion == T30Completion.Ok;
 
+    /// <summary>
+    /// The call failed after some pages were confirmed: those pages (and only those) were delivered
+    /// (sending) or stored (receiving); <see cref="Reason"/> says why the rest were not.
+    /// </summary>
+    public bool Partial => !Success && Pages > 0;
+
     /// <summary>What the post office should do about it: done, try again later, or give up.</summary>
     public CallResult CallResult => End switch
     {

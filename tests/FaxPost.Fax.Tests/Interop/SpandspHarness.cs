@@ -35,6 +35,34 @@ internal static partial class SpandspHarness
         return tif;
     }
 
+    /// <summary>
+    /// A G3 TIFF of <paramref name="pages"/> different pages (1728 wide, fine 204 x 196 or standard
+    /// 204 x 98 dpi) made by one Ghostscript run; every page shows its number and a different shape.
+    /// </summary>
+    public static string MakeDocument(string dir, int pages, bool fine)
+    {
+        var name = $"doc-{pages}-{(fine ? "fine" : "std")}";
+        var ps = System.IO.Path.Combine(dir, name + ".ps");
+        var text = new System.Text.StringBuilder("%!PS\n/Helvetica findfont 24 scalefont setfont\n");
+        for (var n = 1; n <= pages; n++)
+        {
+            text.Append(System.FormattableString.Invariant($$"""
+                72 720 moveto (FaxPost interop document, page {{n}} of {{pages}}) show
+                72 680 moveto ({{(fine ? "fine" : "standard")}} resolution, spandsp T.38 over UDPTL) show
+                newpath 72 600 moveto 540 600 lineto 540 {{560 - (n * 23)}} lineto {{72 + (n * 11)}} 120 lineto closepath 4 setlinewidth stroke
+                {{100 + (n * 20)}} 400 {{20 + n}} 0 360 arc fill
+                showpage
+
+                """));
+        }
+
+        File.WriteAllText(ps, text.ToString());
+        var tif = System.IO.Path.Combine(dir, name + ".tif");
+        var (code, _, err) = Run("gs", ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffg3", fine ? "-r204x196" : "-r204x98", fine ? "-g1728x2156" : "-g1728x1078", $"-sOutputFile={tif}", ps]);
+        Assert.True(code == 0 && File.Exists(tif), $"Ghostscript could not make the test document (apt-get install ghostscript): {err}");
+        return tif;
+    }
+
     /// <summary>Runs a Debian tool; a missing tool fails the test with the package to install.</summary>
     public static (int Code, string Output) Tool(string file, string[] args, string package)
     {
