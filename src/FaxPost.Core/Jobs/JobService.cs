@@ -25,6 +25,7 @@ public sealed class JobService(
     FaxScheduler scheduler,
     DiskGuard disk,
     DialingPolicy dialing,
+    Observers observers,
     FaxPostOptions options,
     TimeProvider time)
 {
@@ -202,11 +203,16 @@ public sealed class JobService(
             job.CompletedAt = job.UpdatedAt;
             job.NextAttemptAt = null;
             job.LastError = $"stopped by {by.Login}";
-            if (await store.Jobs.UpdateAsync(job, $"stopped by {by.Login} via {by.Via}", from, ct).ConfigureAwait(false))
+            string message = $"stopped by {by.Login} via {by.Via}";
+            if (await store.Jobs.UpdateAsync(job, message, from, ct).ConfigureAwait(false))
             {
                 if (from == JobState.InProgress)
                 {
-                    scheduler.Abort(id);
+                    scheduler.Abort(id); // the scheduler announces it when the call has ended
+                }
+                else
+                {
+                    await observers.JobChangedAsync(job, message, ct).ConfigureAwait(false);
                 }
 
                 return job;

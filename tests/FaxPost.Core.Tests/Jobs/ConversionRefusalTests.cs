@@ -63,6 +63,20 @@ public sealed class ConversionRefusalTests
         Assert.Single(seen.Changes, c => c.JobId == job.Id && c.State == JobState.Queued);
     }
 
+    [Fact]
+    public async Task Stopping_a_waiting_job_is_announced()
+    {
+        var seen = new RecordingObserver();
+        await using var office = await PostOffice.StartAsync(null, s => s.AddSingleton<IPostOfficeObserver>(seen));
+        office.RunConversion();
+        var alice = await office.UserAsync("alice", "10");
+        var job = Assert.Single(await SubmitAsync(office, alice, "Hello fax"u8.ToArray(), TimeSpan.FromSeconds(60), "note.txt"));
+
+        await office.Get<JobService>().CancelAsync(alice, job.Id, CancellationToken.None);
+
+        Assert.Single(seen.Changes, c => c.JobId == job.Id && c.State == JobState.Cancelled);
+    }
+
     private static Task<IReadOnlyList<FaxJob>> SubmitAsync(PostOffice office, Core.Rights.Principal by, byte[] document, TimeSpan wait, string name = "scan.pdf") =>
         office.Get<JobService>().SubmitAsync(by, new SubmitRequest
         {

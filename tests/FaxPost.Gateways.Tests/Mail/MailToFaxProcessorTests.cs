@@ -205,6 +205,24 @@ public sealed class MailToFaxProcessorTests
         Assert.Single(_sent.To(alice.Email!), m => m.Subject!.StartsWith("Serial letter finished", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SerialLetterWhoseLastFaxIsStoppedStillGetsItsReport()
+    {
+        await using var office = await StartAsync(fast: true);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        long mia = await office.Store.AddressBook.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Mia Mail", Email = "mia@customer.example" }, CancellationToken.None);
+        long fritz = await office.Store.AddressBook.SaveContactAsync(new Contact { OwnerUserId = alice.Id, Name = "Fritz Fax", FaxNumber = "+4930222222" }, CancellationToken.None);
+        await office.Store.AddressBook.SaveListAsync(new DistributionList { OwnerUserId = alice.Id, Name = "Customers", ContactIds = [mia, fritz] }, CancellationToken.None);
+        Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "Customers"), CancellationToken.None)).Outcome);
+        var job = Assert.Single(await office.JobsOfAsync(alice));
+
+        var principal = await office.Get<Core.Accounts.AccountService>().PrincipalForAsync(alice.Id, "test", CancellationToken.None);
+        await office.Get<JobService>().CancelAsync(principal!, job.Id, CancellationToken.None);
+
+        var report = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter finished", StringComparison.Ordinal));
+        Assert.Contains("Fritz Fax: by fax to +4930222222: cancelled (stopped by alice)", report.TextBody, StringComparison.Ordinal);
+    }
+
     private static async Task FinishAsync(MailPostOffice office, FaxJob job, JobState state, string? error)
     {
         var from = job.State;
