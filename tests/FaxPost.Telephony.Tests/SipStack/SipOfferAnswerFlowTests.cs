@@ -126,4 +126,35 @@ public sealed class SipOfferAnswerFlowTests
         Assert.Equal(200, await Within(call.RefreshSessionAsync(preferUpdate: false)));
         await call.HangUpAsync();
     }
+
+    [Fact]
+    public async Task A_peer_that_ignores_our_cancel_is_given_up_after_64_T1()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var ua = await StartAsync(Options(SipTransportKind.Udp), null, clock);
+        using var peer = new SipRawPeer();
+        using var hangUp = new CancellationTokenSource();
+        var invite = ua.InviteAsync(SipUri.Parse($"sip:fax@127.0.0.1:{peer.Port}"), SipInviteOffer.Audio, hangUp.Token);
+
+        var (request, from) = (await peer.ReceiveRequestAsync())!.Value;
+        Assert.Equal("INVITE", request.Method);
+        peer.Send(SipOutgoingMessage.ResponseTo(request, 180, null, "rt").ToArray(), from);
+        await Task.Delay(200);
+        await hangUp.CancelAsync();
+        var cancel = (await peer.ReceiveRequestAsync())!.Value.Request;
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.Equal(request.TopVia!.Branch, cancel.TopVia!.Branch); // §9.1: it matches the INVITE's transaction
+        Assert.False(invite.IsCompleted);
+
+        // The peer says nothing more; after 64*T1 the INVITE is given up.
+        for (var i = 0; i < 34 && !invite.IsCompleted; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        var result = await Within(invite);
+        Assert.Equal(487, result.StatusCode);
+        Assert.Null(result.Call);
+    }
 }

@@ -43,6 +43,28 @@ internal sealed class SipRawPeer : IDisposable
         }
     }
 
+    /// <summary>The next SIP request and where it came from, or null after <paramref name="seconds"/>.</summary>
+    public async Task<(SipRequest Request, IPEndPoint From)?> ReceiveRequestAsync(double seconds = 5)
+    {
+        var buffer = new byte[65536];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (true)
+            {
+                var got = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cts.Token);
+                if (SipMessageParser.ParseDatagram(buffer.AsSpan(0, got.ReceivedBytes)).Message is SipRequest r)
+                {
+                    return (r, (IPEndPoint)got.RemoteEndPoint);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A request from this peer, with {port} replaced by its port and {branch} by a fresh branch.</summary>
     public string Fill(string template) =>
         template.Replace("{port}", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)

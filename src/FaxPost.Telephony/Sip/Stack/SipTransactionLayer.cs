@@ -78,6 +78,28 @@ internal sealed partial class SipTransactionLayer : IDisposable
         return entry.Final.Task;
     }
 
+    /// <summary>
+    /// Gives up on a client transaction still waiting for its final response (RFC 3261 §9.1: no final
+    /// response 64*T1 after our CANCEL): the caller gets a local response with <paramref name="status"/>.
+    /// </summary>
+    public void Abandon(SipOutgoingMessage request, int status, string reason)
+    {
+        var via = SipVia.Parse(request.Get(SipHeaderKind.Via) ?? string.Empty);
+        var key = new SipTransactionKey(via.Branch ?? string.Empty, SentBy(via), request.Method!);
+        ClientEntry? entry;
+        lock (Gate)
+        {
+            if (!_clients.TryGetValue(key, out entry) || entry.Final.Task.IsCompleted)
+            {
+                return;
+            }
+
+            Remove(entry);
+        }
+
+        entry.Final.TrySetResult(SipLocalResponse.For(entry.RequestBytes, status, reason));
+    }
+
     /// <summary>A response from the network; false when no client transaction matches (a 2xx retransmission for the dialog, or a stray).</summary>
     public bool OnResponse(SipResponse response)
     {

@@ -138,7 +138,11 @@ public sealed partial class SipUserAgent
 
             var cancel = SipOutgoingMessage.CancelFor(invite);
             var remote = await ResolveAsync(NextHop(invite), CancellationToken.None).ConfigureAwait(false);
-            await _layer.SendRequest(cancel, remote).ConfigureAwait(false);
+            _ = _layer.SendRequest(cancel, remote); // its own transaction; the INVITE's 487 is what counts
+
+            // RFC 3261 §9.1: without a final response 64*T1 after the CANCEL, the INVITE is given up.
+            await Task.Delay(_options.Timers.TransactionTimeout, _time, _stopToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _layer.Abandon(invite, 487, "Request Terminated (no answer to CANCEL)");
         }
 
         SipResponse response;
