@@ -37,18 +37,16 @@ internal static class UiEndpoints
     private static async Task<IResult> FaxPageAsync(long id, int page, int? w, Principal by, InboxService inbox, IDocumentStore documents, HttpContext http, CancellationToken ct)
     {
         int width = FaxImages.Width(w);
-        Stream tiff;
-        if (width <= FaxImages.ThumbnailWidth)
+        var fax = await inbox.GetAsync(by, id, ct).ConfigureAwait(false); // the right to read
+        byte[]? png = await FaxImages.PageAsync(documents.OpenRead(fax.Document), page, width, ct).ConfigureAwait(false);
+        if (png is not null && width > FaxImages.ThumbnailWidth)
         {
-            var fax = await inbox.GetAsync(by, id, ct).ConfigureAwait(false); // the right to read, without an audit line per thumbnail
-            tiff = documents.OpenRead(fax.Document);
-        }
-        else
-        {
-            (_, tiff) = await inbox.OpenAsync(by, id, $"page {page} in the web viewer", ct).ConfigureAwait(false);
+            // A readable page is a read: into the fax's history (thumbnails are too small to read, so they are not).
+            var (_, tiff) = await inbox.OpenAsync(by, id, $"page {page} in the web viewer", ct).ConfigureAwait(false);
+            await tiff.DisposeAsync().ConfigureAwait(false);
         }
 
-        return Png(await FaxImages.PageAsync(tiff, page, width, ct).ConfigureAwait(false), http);
+        return Png(png, http);
     }
 
     private static async Task<IResult> FaxDownloadAsync(long id, string? format, Principal by, InboxService inbox, CancellationToken ct)

@@ -1,5 +1,6 @@
 using FaxPost.Browser.Tests.Infrastructure;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace FaxPost.Browser.Tests.Pages;
 
@@ -57,5 +58,22 @@ public sealed class LoginTests(BrowserFixture fixture)
         await page.GetByLabel("Password").FillAsync("password-mats");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         Assert.Contains("locked", await page.Locator("#login-error").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_session_survives_a_restart_of_the_server()
+    {
+        await fixture.Server.CreateUserAsync("nora", "33");
+        var page = await fixture.LogInAsync("nora", "password-nora");
+        Assert.Equal(0, await fixture.Server.StopAsync());
+        await fixture.Server.StartAsync();
+
+        // The keys that sign the cookie are in the data directory: still logged in, and forms still accepted.
+        await page.GotoAsync(fixture.Server.Url + "/account");
+        Assert.EndsWith("/account", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Name").FillAsync("after restart");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        await Expect(page.Locator("#new-token")).ToContainTextAsync("fp_");
+        await BrowserFixture.ScreenshotAsync(page, "account");
     }
 }

@@ -47,6 +47,10 @@ internal sealed partial class WebSession : IDisposable
         return response;
     }
 
+    /// <summary>GET whose body is read as it comes (server-sent events).</summary>
+    public Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct) =>
+        _client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+
     /// <summary>GET that must answer 200 with HTML; returns the HTML.</summary>
     public async Task<string> GetHtmlAsync(string path)
     {
@@ -62,6 +66,14 @@ internal sealed partial class WebSession : IDisposable
     /// <summary>Posts a form without any anti-forgery token (as a forged cross-site form would).</summary>
     public Task<HttpResponseMessage> PostFormWithoutTokenAsync(string path, params (string Name, string Value)[] fields) =>
         PostAsync(path, fields);
+
+    /// <summary>Posts a multipart form (files) with the anti-forgery token of the last page.</summary>
+    public Task<HttpResponseMessage> PostMultipartAsync(string path, MultipartFormDataContent form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        form.Add(new StringContent(Token()), "__RequestVerificationToken");
+        return PostAsync(path, form);
+    }
 
     public async Task<HttpResponseMessage> PostAsync(string path, HttpContent content)
     {

@@ -36,7 +36,8 @@ public sealed class FaxModel(InboxService inbox, IPostOfficeStore store, IDocume
 
     public string BackLink => Fax.MailboxId is null && Me.IsPostOffice ? "/postoffice/unroutable" : "/inbox";
 
-    public async Task OnGetAsync(long id, int? page, CancellationToken ct) => await LoadAsync(id, page, ct).ConfigureAwait(false);
+    // "n", not "page": Razor Pages keeps "page" for the page's own route value.
+    public async Task OnGetAsync(long id, int? n, CancellationToken ct) => await LoadAsync(id, n, ct).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostHandOffAsync(long id, long? to, string? note, CancellationToken ct)
     {

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using FaxPost.Core.Rights;
+using FaxPost.Core.Storage;
+using FaxPost.Web.Tests.Infrastructure;
+
+namespace FaxPost.Web.Tests.Pages;
+
+/// <summary>The send page: uploads are type-checked and size-limited, previews are private, sending needs the right.</summary>
+public sealed partial class SendPageTests(SharedPostOffice shared) : IClassFixture<SharedPostOffice>
+{
+    private TestPostOffice Office => shared.Office;
+
+    private static string Unique(string name) => name + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static MultipartFormDataContent Form(string fileName, byte[] content, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "files", fileName);
+        return form;
+    }
+
+    private async Task<int> JobsOfAsync(TestUser user) =>
+        (await Office.Store.Jobs.QueryAsync(new JobQuery(MailboxIds: [user.MailboxId], Limit: 1000), CancellationToken.None)).Count;
+
+    [Fact]
+    public async Task A_text_file_is_sent_with_cover_page_and_subject_and_the_outbox_shows_it()
+    {
+        var user = await Office.UserAsync(Unique("send"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        using var form = Form("letter.txt", Encoding.UTF8.GetBytes("Dear reader,\nthis is a fax.\n"),
+            ("to", "+49 30 1234567"), ("cover", "true"), ("subject", "Hello"), ("resolution", "standard"), ("mailbox", user.MailboxId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var response = await session.PostMultipartAsync("/send", form);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{(int)response.StatusCode}: {session.LastHtml}");
+        Assert.Equal("/outbox", response.Headers.Location!.OriginalString);
+
+        var job = Assert.Single(await Office.Store.Jobs.QueryAsync(new JobQuery(MailboxIds: [user.MailboxId]), CancellationToken.None));
+        Assert.True(job.CoverPage);
+        Assert.Equal("Hello", job.Subject);
+        Assert.Equal(Imaging.Conversion.FaxResolution.Standard, job.Resolution);
+        string outbox = await session.GetHtmlAsync("/outbox");
+        Assert.Contains("is on its way", outbox, StringComparison.Ordinal);
+        Assert.Contains($"data-job=\"{job.Id}\"", outbox, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_faxed_is_refused_in_words_and_nothing_is_queued()
+    {
+        var user = await Office.UserAsync(Unique("type"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        byte[] zip = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x02, 0x03, 0x04, 0xFF, 0xFE, 0x00, 0x00];
+        using var form = Form("archive.zip", zip, ("to", "+49 30 1234567"));
+        using var response = await session.PostMultipartAsync("/send", form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("archive.zip", session.LastHtml, StringComparison.Ordinal);
+        Assert.Equal(0, await JobsOfAsync(user));
+
+        // The preview refuses it the same way, before anything is converted.
+        await session.GetHtmlAsync("/send");
+        using var again = Form("archive.zip", zip);
+        using var preview = await session.PostMultipartAsync("/send?handler=Preview", again);
+        Assert.Equal(HttpStatusCode.BadRequest, preview.StatusCode);
+        Assert.Contains("cannot be faxed", session.LastHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Uploads_over_the_limit_are_refused_and_nothing_is_queued()
+    {
+        var user = await Office.UserAsync(Unique("size"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        byte[] big = Encoding.ASCII.GetBytes(new string('x', (int)TestPostOffice.MaxUpload + 1000));
+        using var form = Form("big.txt", big, ("to", "+49 30 1234567"));
+        using var response = await session.PostMultipartAsync("/send", form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("larger than", session.LastHtml, StringComparison.Ordinal);
+        Assert.Equal(0, await JobsOfAsync(user));
+    }
+
+    [Fact]
+    public async Task Sending_from_a_mailbox_without_the_send_right_is_refused()
+    {
+        var owner = await Office.UserAsync(Unique("mb-owner"));
+        var reader = await Office.UserAsync(Unique("mb-reader"));
+        await Office.GrantAsync(owner.MailboxId, reader, MailboxRights.ReadIncoming);
+        using var session = await WebSession.LogInAsync(Office, reader);
+        string page = await session.GetHtmlAsync("/send");
+        Assert.DoesNotContain($"value=\"{owner.MailboxId}\"", page, StringComparison.Ordinal); // not offered
+        using var form = Form("letter.txt", "hello"u8.ToArray(), ("to", "+49 30 1234567"), ("mailbox", owner.MailboxId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var response = await session.PostMultipartAsync("/send", form);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await JobsOfAsync(owner));
+    }
+
+    [Fact]
+    public async Task The_preview_shows_the_converted_pages_to_its_owner_only_and_sends_from_the_draft()
+    {
+        var user = await Office.UserAsync(Unique("preview"));
+        var other = await Office.UserAsync(Unique("peeker"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        using var form = Form("note.txt", "A note to preview."u8.ToArray(), ("to", "+49 30 7654321"), ("subject", "kept"));
+        using (var preview = await session.PostMultipartAsync("/send?handler=Preview", form))
+        {
+            Assert.True(preview.StatusCode == HttpStatusCode.OK, session.LastHtml);
+        }
+
+        string html = session.LastHtml;
+        string draft = DraftImage().Match(html).Groups[1].Value;
+        Assert.NotEmpty(draft);
+        Assert.Contains("note.txt", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"kept\"", html, StringComparison.Ordinal); // the form keeps what was typed
+        using (var image = await session.GetAsync($"/send/draft/{draft}/page/1.png?w=240"))
+        {
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+            Assert.Equal("image/png", image.Content.Headers.ContentType!.MediaType);
+        }
+
+        // Another user cannot see the draft, nor send it.
+        using var peeker = await WebSession.LogInAsync(Office, other);
+        using (var peek = await peeker.GetAsync($"/send/draft/{draft}/page/1.png?w=240"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, peek.StatusCode);
+        }
+
+        await peeker.GetHtmlAsync("/send");
+        using (var steal = await peeker.PostFormAsync("/send", ("draft", draft), ("to", "+49 30 7654321")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, steal.StatusCode);
+            Assert.Contains("at least one document", peeker.LastHtml, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await JobsOfAsync(other));
+
+        // The owner sends it without uploading again.
+        using (var send = await session.PostFormAsync("/send", ("draft", draft), ("to", "+49 30 7654321"), ("subject", "kept")))
+        {
+            Assert.True(send.StatusCode == HttpStatusCode.Redirect, session.LastHtml);
+        }
+
+        var job = Assert.Single(await Office.Store.Jobs.QueryAsync(new JobQuery(MailboxIds: [user.MailboxId]), CancellationToken.None));
+        Assert.Equal("kept", job.Subject);
+        using var after = await session.GetAsync($"/send/draft/{draft}/page/1.png?w=240");
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode); // the draft is gone once sent
+    }
+
+    [GeneratedRegex("/send/draft/([0-9a-f]{32})/page/1\\.png")]
+    private static partial Regex DraftImage();
+}
