@@ -247,6 +247,14 @@ public interface IMailStore
     /// </summary>
     Task<bool> TryLeaseAsync(long id, DateTimeOffset expected, DateTimeOffset until, CancellationToken ct);
 
+    /// <summary>
+    /// Records that the SMTP server accepted a leased mail: the first write after acceptance, so it is
+    /// never attempted again (<see cref="QueuedMail.SentAt"/>); when it has a <see cref="QueuedMail.LedgerKey"/>,
+    /// that ledger record becomes "sent" in the same transaction. The row stays (still leased) until its
+    /// follow-up is done and it is removed.
+    /// </summary>
+    Task MarkSentAsync(long id, DateTimeOffset at, CancellationToken ct);
+
     /// <summary>Records a failed attempt: the try count, the reason and when to try again.</summary>
     Task RetryLaterAsync(long id, int tries, DateTimeOffset next, string error, CancellationToken ct);
 
@@ -266,6 +274,14 @@ public interface IMailStore
 
     /// <summary>Creates or overwrites a ledger record; <paramref name="seenAt"/> is when the message was last seen.</summary>
     Task SetMessageAsync(string key, string state, DateTimeOffset seenAt, CancellationToken ct);
+
+    /// <summary>
+    /// Moves a ledger record from <see cref="MessageTransition.Expected"/> (null: the record must not exist)
+    /// to <see cref="MessageTransition.State"/> and, in the same transaction, stores its mails and sets its
+    /// other records. False, with nothing written, when the record was in another state: another node (or
+    /// an earlier run) made the move first. This is what makes "exactly one report" hold across nodes.
+    /// </summary>
+    Task<bool> TransitionMessageAsync(MessageTransition transition, CancellationToken ct);
 
     /// <summary>Removes ledger records last seen before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> ForgetMessagesAsync(DateTimeOffset cutoff, CancellationToken ct);
@@ -312,7 +328,20 @@ public sealed class QueuedMail
     public DateTimeOffset NextAttemptAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>When the SMTP server accepted it (the row then waits only for its follow-up and removal); null before.</summary>
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>A mail message ledger key that records this mail's outcome ("sent", "failed|reason"), or null.</summary>
+    public string? LedgerKey { get; set; }
 }
+
+/// <summary>
+/// An atomic step in the mail message ledger (<see cref="IMailStore.TransitionMessageAsync"/>): the record
+/// <paramref name="Key"/> goes from <paramref name="Expected"/> (null = absent) to <paramref name="State"/>;
+/// <paramref name="Mails"/> are queued and <paramref name="Records"/> set only if it does.
+/// </summary>
+public sealed record MessageTransition(string Key, string? Expected, string State, DateTimeOffset SeenAt, IReadOnlyList<QueuedMail> Mails, IReadOnlyList<MailMessageRecord> Records);
 
 /// <summary>A mail-to-fax message the gateway has handled or is handling ("claim|...", "done|...").</summary>
 public sealed record MailMessageRecord(string Key, string State, DateTimeOffset SeenAt);

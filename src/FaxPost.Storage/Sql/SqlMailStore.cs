@@ -5,14 +5,18 @@ namespace FaxPost.Storage.Sql;
 
 internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
 {
-    private const string Columns = "id, kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error";
+    private const string Columns = "id, kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error, sent_at, ledger_key";
 
     public async Task<long> EnqueueAsync(QueuedMail mail, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        long id = await db.WriteAsync(
-            s => s.Sql("INSERT INTO mail_queue (kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error) " +
-                       "VALUES (@kind, @fax, @what, @content, @tries, @created, @next, @error) RETURNING id")
+        return await db.WriteAsync(s => InsertAsync(s, mail, ct), ct).ConfigureAwait(false);
+    }
+
+    private static async Task<long> InsertAsync(SqlSession s, QueuedMail mail, CancellationToken ct)
+    {
+        long id = await s.Sql("INSERT INTO mail_queue (kind, fax_id, what, content, tries, created_at, next_attempt_at, last_error, sent_at, ledger_key) " +
+                       "VALUES (@kind, @fax, @what, @content, @tries, @created, @next, @error, @sent, @ledger) RETURNING id")
                 .With("@kind", (int)mail.Kind)
                 .With("@fax", mail.FaxId)
                 .With("@what", mail.What)
@@ -21,8 +25,9 @@ internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
                 .WithTime("@created", mail.CreatedAt)
                 .WithTime("@next", mail.NextAttemptAt)
                 .With("@error", mail.LastError)
-                .InsertAsync(ct),
-            ct).ConfigureAwait(false);
+                .WithTime("@sent", mail.SentAt)
+                .With("@ledger", mail.LedgerKey)
+                .InsertAsync(ct).ConfigureAwait(false);
         mail.Id = id;
         return id;
     }
@@ -42,6 +47,19 @@ internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
                 .WithTime("@until", until)
                 .WithTime("@expected", expected)
                 .ExecuteAsync(ct).ConfigureAwait(false) == 1,
+            ct);
+
+    public Task MarkSentAsync(long id, DateTimeOffset at, CancellationToken ct) =>
+        db.WriteAsync(
+            async s =>
+            {
+                await s.Sql("UPDATE mail_queue SET sent_at = @at WHERE id = @id").With("@id", id).WithTime("@at", at).ExecuteAsync(ct).ConfigureAwait(false);
+                string? ledger = await s.Sql("SELECT ledger_key FROM mail_queue WHERE id = @id").With("@id", id).ScalarAsync<string>(ct).ConfigureAwait(false);
+                if (ledger is not null)
+                {
+                    await UpsertMessageAsync(s, ledger, "sent", at, ct).ConfigureAwait(false);
+                }
+            },
             ct);
 
     public Task RetryLaterAsync(long id, int tries, DateTimeOffset next, string error, CancellationToken ct) =>
@@ -85,14 +103,50 @@ internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(state);
+        return db.WriteAsync(s => UpsertMessageAsync(s, key, state, seenAt, ct), ct);
+    }
+
+    public Task<bool> TransitionMessageAsync(MessageTransition transition, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
         return db.WriteAsync(
-            s => s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at")
-                .With("@k", key)
-                .With("@s", state)
-                .WithTime("@at", seenAt)
-                .ExecuteAsync(ct),
+            async s =>
+            {
+                // The compare-and-set is one statement, so of two nodes racing exactly one sees a row changed;
+                // the loser's transaction writes nothing else.
+                int changed = transition.Expected is null
+                    ? await s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO NOTHING")
+                        .With("@k", transition.Key).With("@s", transition.State).WithTime("@at", transition.SeenAt)
+                        .ExecuteAsync(ct).ConfigureAwait(false)
+                    : await s.Sql("UPDATE mail_messages SET state = @s, seen_at = @at WHERE key = @k AND state = @expected")
+                        .With("@k", transition.Key).With("@s", transition.State).WithTime("@at", transition.SeenAt).With("@expected", transition.Expected)
+                        .ExecuteAsync(ct).ConfigureAwait(false);
+                if (changed != 1)
+                {
+                    return false;
+                }
+
+                foreach (var mail in transition.Mails)
+                {
+                    await InsertAsync(s, mail, ct).ConfigureAwait(false);
+                }
+
+                foreach (var record in transition.Records)
+                {
+                    await UpsertMessageAsync(s, record.Key, record.State, record.SeenAt, ct).ConfigureAwait(false);
+                }
+
+                return true;
+            },
             ct);
     }
+
+    private static Task<int> UpsertMessageAsync(SqlSession s, string key, string state, DateTimeOffset seenAt, CancellationToken ct) =>
+        s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at")
+            .With("@k", key)
+            .With("@s", state)
+            .WithTime("@at", seenAt)
+            .ExecuteAsync(ct);
 
     public Task<int> ForgetMessagesAsync(DateTimeOffset cutoff, CancellationToken ct) =>
         db.WriteAsync(s => s.Sql("DELETE FROM mail_messages WHERE seen_at < @cutoff").WithTime("@cutoff", cutoff).ExecuteAsync(ct), ct);
@@ -108,5 +162,7 @@ internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
         CreatedAt = db.Dialect.ReadTime(r, 6),
         NextAttemptAt = db.Dialect.ReadTime(r, 7),
         LastError = r.StringOrNull(8),
+        SentAt = db.Dialect.ReadTimeOrNull(r, 9),
+        LedgerKey = r.StringOrNull(10),
     };
 }

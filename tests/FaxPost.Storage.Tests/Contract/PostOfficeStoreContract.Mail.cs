@@ -89,6 +89,75 @@ public abstract partial class PostOfficeStoreContract
     }
 
     [Fact]
+    public async Task A_sent_mail_stays_leased_with_its_time_and_records_its_outcome_in_the_ledger()
+    {
+        var letter = Mail("serial letter", T0, QueuedMailKind.SerialLetter);
+        letter.LedgerKey = "mail.letter.x.0";
+        var notice = Mail("notice", T0);
+        await Store.Mail.EnqueueAsync(letter, Ct);
+        await Store.Mail.EnqueueAsync(notice, Ct);
+        Assert.True(await Store.Mail.TryLeaseAsync(letter.Id, T0, T0.AddMinutes(10), Ct));
+        Assert.True(await Store.Mail.TryLeaseAsync(notice.Id, T0, T0.AddMinutes(10), Ct));
+
+        await Store.Mail.MarkSentAsync(letter.Id, T0.AddSeconds(3), Ct);
+        await Store.Mail.MarkSentAsync(notice.Id, T0.AddSeconds(4), Ct);
+
+        Assert.Empty(await Store.Mail.DueAsync(T0.AddMinutes(9), 10, Ct)); // still leased: nobody sends it again
+        var rows = await Store.Mail.DueAsync(T0.AddMinutes(10), 10, Ct); // a node that died after acceptance: its follow-up is left
+        var read = Assert.Single(rows, m => m.Id == letter.Id);
+        Assert.Equal(T0.AddSeconds(3), read.SentAt);
+        Assert.Equal("mail.letter.x.0", read.LedgerKey);
+        Assert.Null(Assert.Single(rows, m => m.Id == notice.Id).LedgerKey);
+        Assert.Equal(new MailMessageRecord("mail.letter.x.0", "sent", T0.AddSeconds(3)), await Store.Mail.GetMessageAsync("mail.letter.x.0", Ct));
+    }
+
+    [Fact]
+    public async Task A_message_transition_happens_once_and_a_refused_one_writes_nothing()
+    {
+        // Absent -> claimed: an atomic insert.
+        var first = new MessageTransition("mail.serial.7", null, "letter|", T0, [Mail("never", T0)], []);
+        Assert.True(await Store.Mail.TransitionMessageAsync(first with { Mails = [] }, Ct));
+        Assert.False(await Store.Mail.TransitionMessageAsync(first, Ct));
+        Assert.Equal(0, await Store.Mail.CountAsync(Ct));
+
+        // letter| -> open|...: mails and other records go with it.
+        var letters = new[] { Mail("letter to a", T0, QueuedMailKind.SerialLetter), Mail("reply", T0, QueuedMailKind.Reply) };
+        letters[0].LedgerKey = "mail.letter.7.0";
+        var open = new MessageTransition("mail.serial.7", "letter|", "open|{}", T0.AddSeconds(1), letters, [new MailMessageRecord("mail.msg.m", "done|group 7", T0.AddSeconds(1))]);
+        Assert.True(await Store.Mail.TransitionMessageAsync(open, Ct));
+        Assert.Equal(2, await Store.Mail.CountAsync(Ct));
+        Assert.Equal("done|group 7", (await Store.Mail.GetMessageAsync("mail.msg.m", Ct))?.State);
+        Assert.Equal(new MailMessageRecord("mail.serial.7", "open|{}", T0.AddSeconds(1)), await Store.Mail.GetMessageAsync("mail.serial.7", Ct));
+        var stored = await Store.Mail.DueAsync(T0, 10, Ct);
+        Assert.Equal("mail.letter.7.0", Assert.Single(stored, m => m.What == "letter to a").LedgerKey);
+
+        // The same step again (a late event, a restart) is refused and stores nothing.
+        Assert.False(await Store.Mail.TransitionMessageAsync(open with { Records = [new MailMessageRecord("mail.msg.m", "overwritten", T0)] }, Ct));
+        Assert.Equal(2, await Store.Mail.CountAsync(Ct));
+        Assert.Equal("done|group 7", (await Store.Mail.GetMessageAsync("mail.msg.m", Ct))?.State);
+    }
+
+    [Fact]
+    public async Task Of_many_nodes_racing_for_one_report_exactly_one_queues_it()
+    {
+        await Store.Mail.SetMessageAsync("mail.serial.9", "open|{}", T0, Ct);
+        var nodes = Enumerable.Range(0, 6).Select(_ => OpenTracked()).ToList(); // separate connections, as nodes have
+        var start = new TaskCompletionSource();
+        var races = nodes.Select(async (node, i) =>
+        {
+            await start.Task;
+            return await node.Mail.TransitionMessageAsync(new MessageTransition("mail.serial.9", "open|{}", "done|reported", T0.AddMinutes(1), [Mail("report by node " + i, T0)], []), Ct);
+        }).ToList();
+        start.SetResult();
+        bool[] won = await Task.WhenAll(races);
+
+        Assert.Single(won, w => w);
+        var report = Assert.Single(await Store.Mail.DueAsync(T0, 10, Ct));
+        Assert.Equal("report by node " + Array.IndexOf(won, true), report.What);
+        Assert.Equal("done|reported", (await Store.Mail.GetMessageAsync("mail.serial.9", Ct))?.State);
+    }
+
+    [Fact]
     public async Task Upgrading_moves_message_records_out_of_the_settings()
     {
         // Back to the first schema by hand (as a database written before the mail tables existed).
