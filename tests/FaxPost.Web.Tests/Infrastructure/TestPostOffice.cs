@@ -59,7 +59,8 @@ internal sealed class TestPostOffice : IAsyncDisposable
 
     public TestServer Server => App.GetTestServer();
 
-    public static async Task<TestPostOffice> StartAsync(bool runScheduler = true)
+    /// <param name="services">Adds services after the scripted line (e.g. a second line).</param>
+    public static async Task<TestPostOffice> StartAsync(bool runScheduler = true, Action<IServiceCollection>? services = null)
     {
         // Memory-backed when the machine has it: the store syncs every write, which a test need not wait for.
         string root = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
@@ -83,6 +84,7 @@ internal sealed class TestPostOffice : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IDocumentStore>(new FileDocumentStore(Path.Combine(directory, "documents")));
         builder.Services.AddSingleton<IFaxLine>(line);
+        services?.Invoke(builder.Services);
         builder.Services.AddPostOffice(options);
         builder.Services.AddFaxPostWeb();
         var app = builder.Build();

@@ -10,7 +10,7 @@ using FaxPost.Web.Ui;
 namespace FaxPost.Web.Pages.PostOffice;
 
 /// <summary>One line or trunk: its name, channels and the calls on it now.</summary>
-public sealed record LineState(string Name, int Channels, int Calls);
+public sealed record LineState(string Name, int Channels, int Calls, IReadOnlyList<TrunkStatus> Trunks);
 
 /// <summary>
 /// The server at a glance for the fax post office (seed 002: check storage regularly): lines and
@@ -39,7 +39,7 @@ public sealed class StatusModel(IPostOfficeStore store, IEnumerable<IFaxLine> li
     public async Task OnGetAsync(CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        Lines = lines.Select(l => new LineState(l.Name, l.Channels, scheduler.CallsOn(l))).ToList();
+        Lines = lines.Select(l => new LineState(l.Name, l.Channels, scheduler.CallsOn(l), l is ITrunkStatusSource t ? t.TrunkStatuses() : [])).ToList();
         var jobs = await store.Jobs.InStatesAsync(Waiting, ct).ConfigureAwait(false);
         Queue = Waiting.Select(s => (s, jobs.Count(j => j.State == s))).ToList();
         Unroutable = (await inbox.ListAsync(Caller, new InboundQuery(Unroutable: true, Limit: 10_000), ct).ConfigureAwait(false)).Count;
