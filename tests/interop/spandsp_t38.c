@@ -20,8 +20,8 @@
  * --modems and --compressions limit what spandsp offers (receiving: its DIS) or picks (sending: its DCS),
  * so a test can force V.27ter/V.29/V.17 and MH/MR/MMR. --no-pacing streams data as fast as spandsp
  * makes it (T38_TERMINAL_OPTION_NO_PACING; benchmarks). --drop-after-pages N hangs up mid-call: once
- * N pages are through phase D and K more datagrams (default 6: the next page is under way) went
- * either way, it goes silent (no DCN, socket closed), prints PHASE_E with text="dropped" and exits 4.
+ * N pages are through phase D and K datagrams of the next page (default 6; sent when sending, received
+ * when receiving) went by, it goes silent (no DCN, socket closed), prints PHASE_E with text="dropped" and exits 4.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -68,16 +68,17 @@ static struct
     t38_terminal_state_t *t38;
     int verbose;
     int pages_done;
+    int sending;
     int drop_after_pages;
     int drop_after_datagrams;
     int drop_countdown;     /* datagrams left before going silent; 0 = not armed */
     int dropped;
 } g;
 
-/* Counts one datagram either way; goes silent once the armed countdown runs out. */
-static void count_for_drop(void)
+/* Counts one datagram of page data (sent when sending, received when receiving); goes silent once the armed countdown runs out. */
+static void count_for_drop(int sent)
 {
-    if (g.drop_countdown > 0  &&  --g.drop_countdown == 0)
+    if (sent == g.sending  &&  g.drop_countdown > 0  &&  --g.drop_countdown == 0)
         g.dropped = 1;
 }
 
@@ -144,7 +145,7 @@ static int tx_packet_handler(t38_core_state_t *s, void *user_data, const uint8_t
         return 0;
     if (len <= 0  ||  len > MAX_DATAGRAM - 16)
         return -1;
-    count_for_drop();
+    count_for_drop(1);
     n = udptl_build(u, buf, len, out);
     for (i = 0;  i < (count < 1 ? 1 : count);  i++)
     {
@@ -211,7 +212,7 @@ static void udptl_rx(struct udptl *u, const uint8_t *buf, int len)
     }
     /* FEC is not used by this harness; a FEC datagram is taken for its primary only. */
     u->datagrams_rx++;
-    count_for_drop();
+    count_for_drop(0);
     if (g.dropped)
         return;
     if (u->rx_expected >= 0)
@@ -363,6 +364,7 @@ int main(int argc, char *argv[])
         usage();
     calling = sending;
     memset(&g, 0, sizeof(g));
+    g.sending = sending;
     g.udptl.redundancy = 3;
     g.udptl.max_datagram = 400;
     g.udptl.rx_expected = -1;

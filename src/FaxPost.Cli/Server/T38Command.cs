@@ -174,7 +174,7 @@ internal static class T38Command
     private static int Print(T38CallResult result)
     {
         Console.WriteLine($"T.30 result: {(result.Success ? "OK" : result.Reason)} ({result.CallResult})");
-        Console.WriteLine($"pages:       {result.Pages}");
+        Console.WriteLine($"pages:       {result.Pages}{(result.Partial ? " (partial: the call ended before the last page)" : "")}");
         Console.WriteLine($"rate:        {(result.BitRate > 0 ? $"{result.Modulation} {result.BitRate} bit/s" : "-")}");
         Console.WriteLine($"ECM:         {(result.Ecm ? "yes" : "no")}");
         Console.WriteLine($"compression: {result.Compression?.ToString() ?? "-"}");

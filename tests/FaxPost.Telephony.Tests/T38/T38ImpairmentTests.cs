@@ -62,7 +62,7 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
         var spandspPort = SpandspHarness.FreeUdpPort();
         using var endpoint = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, spandspPort), ecm));
         var received = Path.Combine(dir, "received.tif");
-        var spandsp = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{endpoint.LocalEndPoint.Port}", "--file", document, "--drop-after-pages", "2", "--drop-after-datagrams", "12", "--timeout", "120", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
+        var spandsp = SpandspHarness.RunAsync(["send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{endpoint.LocalEndPoint.Port}", "--file", document, "--drop-after-pages", "2", "--timeout", "120", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
         var result = await endpoint.ReceiveAsync(received);
         var peer = await spandsp;
         var log = $"ecm={ecm}: {result.End} {result.Completion} {result.Reason} pages={result.Pages}\n{peer.Output}";
@@ -90,7 +90,7 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
         var spandspPort = SpandspHarness.FreeUdpPort();
         using var endpoint = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, spandspPort), ecm));
         var received = Path.Combine(dir, "received.tif");
-        var spandsp = SpandspHarness.RunAsync(["receive", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{endpoint.LocalEndPoint.Port}", "--file", received, "--drop-after-pages", "2", "--drop-after-datagrams", "12", "--timeout", "120", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
+        var spandsp = SpandspHarness.RunAsync(["receive", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{endpoint.LocalEndPoint.Port}", "--file", received, "--drop-after-pages", "2", "--timeout", "120", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
         var confirmed = new List<int>();
         var result = await endpoint.SendAsync(document, pageConfirmed: (p, _) => { confirmed.Add(p); return Task.CompletedTask; });
         var peer = await spandsp;
