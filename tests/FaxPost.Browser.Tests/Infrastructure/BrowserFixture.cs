@@ -18,6 +18,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>The server's upload limit in these tests (small, so a test can exceed it).</summary>
+    public const long MaxUploadBytes = 4 * 1024 * 1024;
+
     /// <summary>The browser's time zone.</summary>
     public const string TimeZone = "Europe/Berlin";
 
@@ -34,7 +37,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (scripts/lib/deps.sh install_test_deps does).");
-        Server = await ServerProcess.StartNewAsync();
+        Server = await ServerProcess.StartNewAsync(new Dictionary<string, string> { ["FAXPOST__Limits__MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Args = ChromiumArgs, Headless = true });
     }

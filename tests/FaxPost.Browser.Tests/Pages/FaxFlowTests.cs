@@ -182,4 +182,23 @@ public sealed class FaxFlowTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Skip to content", await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()"));
     }
+
+    [Fact]
+    public async Task Files_over_the_limit_are_stopped_before_the_upload_with_a_message()
+    {
+        await fixture.Server.CreateUserAsync("hugo", "171");
+        var page = await fixture.LogInAsync("hugo", "password-hugo");
+        await page.GotoAsync(fixture.Server.Url + "/send");
+        await page.GetByLabel("Files to fax").SetInputFilesAsync(new FilePayload
+        {
+            Name = "huge.txt",
+            MimeType = "text/plain",
+            Buffer = new byte[BrowserFixture.MaxUploadBytes + (1024 * 1024)],
+        });
+        await page.GetByLabel("Fax numbers").FillAsync("+49 30 1234567");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send fax" }).ClickAsync();
+        await Expect(page.Locator("[data-size-error]")).ToContainTextAsync("at most 4 MiB");
+        Assert.EndsWith("/send", page.Url, StringComparison.Ordinal);
+        await BrowserFixture.ScreenshotAsync(page, "send-too-large");
+    }
 }

@@ -53,6 +53,23 @@
       show();
     });
     input.addEventListener("change", show);
+
+    // Too large for the server: say so before uploading (the server checks again).
+    var max = parseInt(zone.getAttribute("data-max-bytes") || "0", 10);
+    var sizeError = zone.querySelector("[data-size-error]");
+    if (max > 0 && input.form) {
+      input.form.addEventListener("submit", function (e) {
+        var total = 0;
+        Array.prototype.forEach.call(input.files, function (f) { total += f.size; });
+        if (total > max) {
+          e.preventDefault();
+          if (sizeError) {
+            sizeError.textContent = "The files are " + Math.ceil(total / 1048576) + " MiB together; at most " + Math.floor(max / 1048576) + " MiB can be sent.";
+            sizeError.hidden = false;
+          }
+        }
+      });
+    }
   });
 
   // Live status of outgoing faxes: server-sent events from the outbox.
