@@ -157,4 +157,57 @@ public sealed class SipOfferAnswerFlowTests
         Assert.Equal(487, result.StatusCode);
         Assert.Null(result.Call);
     }
+
+    [Fact]
+    public async Task A_reinvite_challenged_by_the_trunk_is_sent_again_with_the_call_credentials()
+    {
+        await using var ua = await StartAsync(Options(SipTransportKind.Udp));
+        using var peer = new SipRawPeer();
+        async Task<(SipRequest Request, System.Net.IPEndPoint From)> Next(string method)
+        {
+            while (true)
+            {
+                var got = await peer.ReceiveRequestAsync();
+                Assert.NotNull(got);
+                if (got!.Value.Request.Method == method)
+                {
+                    return got.Value;
+                }
+            }
+        }
+
+        string Sdp(string media) => $"v=0\r\no=trunk 1 {media.Length} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n{media}";
+        SipOutgoingMessage Ok(SipRequest request, string sdp) =>
+            SipOutgoingMessage.ResponseTo(request, 200, null, "pt").Add(SipHeaderKind.Contact, $"<sip:trunk@127.0.0.1:{peer.Port}>").WithBody(sdp, "application/sdp");
+
+        var inviting = ua.InviteAsync(new SipInviteOptions
+        {
+            Target = SipUri.Parse($"sip:123@127.0.0.1:{peer.Port}"),
+            Credentials = new FaxPost.Telephony.Sip.Auth.SipCredentials("carrier", "pw"),
+        });
+        var (invite, from) = await Next("INVITE");
+        peer.Send(Ok(invite, Sdp("m=audio 5004 RTP/AVP 0\r\n")).ToArray(), from);
+        var call = (await Within(inviting)).Call!;
+        await Next("ACK");
+
+        var switching = call.SwitchToT38Async();
+        var (first, _) = await Next("INVITE");
+        Assert.Empty(first.ProxyAuthorization);
+        var challenge = SipOutgoingMessage.ResponseTo(first, 407, null, "pt")
+            .Add(SipHeaderKind.ProxyAuthenticate, "Digest realm=\"carrier.test\", nonce=\"abc123\", qop=\"auth\", algorithm=SHA-256");
+        peer.Send(challenge.ToArray(), from);
+        var (second, _) = await Next("INVITE");
+        var header = Assert.Single(second.ProxyAuthorization);
+        Assert.True(FaxPost.Telephony.Sip.Auth.DigestParameters.TryParse(header.AsSpan(7), out var p));
+        var expected = FaxPost.Telephony.Sip.Auth.DigestAuthenticator.ComputeResponse(FaxPost.Telephony.Sip.Auth.DigestAlgorithm.Sha256,
+            "carrier", "carrier.test", "pw", "abc123", "INVITE", p["uri"], "auth", p["nc"], p["cnonce"]);
+        Assert.Equal(expected, p["response"]);
+        Assert.Equal(first.CSeq.Number + 1, second.CSeq.Number);
+        peer.Send(Ok(second, Sdp("m=image 6000 udptl t38\r\na=T38FaxVersion:0\r\na=T38MaxBitRate:14400\r\na=T38FaxUdpEC:t38UDPRedundancy\r\n")).ToArray(), from);
+
+        var result = await Within(switching);
+        Assert.True(result.IsSuccess && result.T38Agreed, result.ToString());
+        Assert.Equal(6000, call.RemoteT38EndPoint!.Port);
+        Assert.Equal(second.CSeq.Number, (await Next("ACK")).Request.CSeq.Number);
+    }
 }

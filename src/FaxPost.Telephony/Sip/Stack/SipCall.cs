@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using FaxPost.Telephony.Sdp;
+using FaxPost.Telephony.Sip.Auth;
 using FaxPost.Telephony.Sip.Dialogs;
 
 namespace FaxPost.Telephony.Sip.Stack;
@@ -26,6 +27,7 @@ public sealed partial class SipCall
     private bool _ending;
     private (byte[] Bytes, SipRemote To, uint CSeq)? _lastAck;
     private int _faxRunning;
+    private readonly DigestAuthenticator _authenticator = new();
 
     internal SipCall(SipUserAgent ua, SipDialog dialog, SipCallDirection direction, SipMediaPorts media, ulong sessionId, ulong sdpVersion, bool remoteAllowsUpdate)
     {
@@ -87,6 +89,9 @@ public sealed partial class SipCall
     public bool IsSessionRefresher { get; private set; }
 
     internal bool RemoteAllowsUpdate { get; set; }
+
+    /// <summary>For challenges to our in-dialog requests (the INVITE's credentials).</summary>
+    internal SipCredentials? Credentials { get; init; }
 
     internal SipUserAgent UserAgent => _ua;
 
@@ -268,37 +273,60 @@ public sealed partial class SipCall
 
     public override string ToString() => $"{Direction} call {CallId} ({State}{(T38 is null ? string.Empty : ", T.38")})";
 
-    /// <summary>Sends a request inside the dialog and waits for its final response.</summary>
+    /// <summary>
+    /// Sends a request inside the dialog and waits for its final response. A 401/407 is answered once
+    /// with the call's credentials (trunks that challenge re-INVITE and BYE too, RFC 3261 §22.2).
+    /// </summary>
     internal async Task<SipResponse> SendInDialogAsync(string method, SdpSessionDescription? body, CancellationToken ct)
     {
         var hop = _dialog.RouteSet.Count > 0 ? _dialog.RouteSet[0].Uri : _dialog.RemoteTarget;
         var remote = await _ua.ResolveAsync(hop, ct).ConfigureAwait(false);
-        SipOutgoingMessage request;
-        lock (_ua.Layer.Gate)
+        (SipHeaderKind Kind, string Value)? authorization = null;
+        SipResponse response;
+        for (var attempt = 0; ; attempt++)
         {
-            request = _dialog.CreateRequest(method, _ua.NewVia(remote.Transport));
-        }
-
-        _ua.AddCommon(request);
-        if (method is SipMethods.Invite or SipMethods.Update)
-        {
-            request.Add(SipHeaderKind.Supported, string.Join(", ", SipUserAgent.SupportedExtensions));
-            request.Add(SipHeaderKind.Allow, SipUserAgent.AllowedMethods);
-            if (SessionInterval is { } interval)
+            SipOutgoingMessage request;
+            lock (_ua.Layer.Gate)
             {
-                // RFC 4028 §7.4: a refresh names its refresher; we keep the role we have.
-                request.Add(SipHeaderKind.SessionExpires, $"{(long)interval.TotalSeconds};refresher={(IsSessionRefresher ? "uac" : "uas")}");
+                request = _dialog.CreateRequest(method, _ua.NewVia(remote.Transport));
             }
+
+            _ua.AddCommon(request);
+            if (authorization is { } a)
+            {
+                request.Add(a.Kind, a.Value);
+            }
+
+            if (method is SipMethods.Invite or SipMethods.Update)
+            {
+                request.Add(SipHeaderKind.Supported, string.Join(", ", SipUserAgent.SupportedExtensions));
+                request.Add(SipHeaderKind.Allow, SipUserAgent.AllowedMethods);
+                if (SessionInterval is { } interval)
+                {
+                    // RFC 4028 §7.4: a refresh names its refresher; we keep the role we have.
+                    request.Add(SipHeaderKind.SessionExpires, $"{(long)interval.TotalSeconds};refresher={(IsSessionRefresher ? "uac" : "uas")}");
+                }
+            }
+
+            if (body is not null)
+            {
+                request.WithBody(body.ToArray(), "application/sdp");
+            }
+
+            // The BYE and re-INVITE transactions end on their own (timers B/F); the token only stops our wait.
+            response = await _ua.Layer.SendRequest(request, remote).WaitAsync(ct).ConfigureAwait(false);
+            if (response.StatusCode is 401 or 407 && attempt == 0 && Credentials is { } credentials &&
+                DigestChallenge.SelectPreferred(response.StatusCode == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate) is { } challenge &&
+                credentials.AppliesTo(challenge.Realm))
+            {
+                var kind = response.StatusCode == 401 ? SipHeaderKind.Authorization : SipHeaderKind.ProxyAuthorization;
+                authorization = (kind, _authenticator.CreateAuthorization(challenge, credentials, method, request.RequestUri!));
+                continue;
+            }
+
+            break;
         }
 
-        if (body is not null)
-        {
-            request.WithBody(body.ToArray(), "application/sdp");
-        }
-
-        // The BYE and re-INVITE transactions end on their own (timers B/F); the token only stops our wait.
-        var pending = _ua.Layer.SendRequest(request, remote);
-        var response = await pending.WaitAsync(ct).ConfigureAwait(false);
         if (method == SipMethods.Invite && response.IsSuccess)
         {
             // RFC 3261 §13.2.2.4: the ACK for a 2xx is ours to send, and to send again for each retransmitted 2xx.

@@ -199,7 +199,10 @@ public sealed partial class SipUserAgent
         var invite = current!;
         var dialog = SipDialog.CreateAsUac(invite, response);
         var call = new SipCall(this, dialog, SipCallDirection.Outgoing, media, sessionId, 1,
-            response.Allow.Contains(SipMethods.Update, StringComparer.OrdinalIgnoreCase));
+            response.Allow.Contains(SipMethods.Update, StringComparer.OrdinalIgnoreCase))
+        {
+            Credentials = options.Credentials,
+        };
         Register(call);
         var hop = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
         var ackTo = await ResolveAsync(hop, CancellationToken.None).ConfigureAwait(false);
