@@ -100,6 +100,19 @@ public sealed class JobService(
             }).ToList();
             long groupId = await store.Jobs.CreateSubmissionAsync(stored, jobs, ct).ConfigureAwait(false);
             stored.Clear(); // durable now: a failure below no longer removes the files
+            if (request.Stored is { } announce)
+            {
+                try
+                {
+                    await announce(groupId, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RemoveGroupAsync(groupId, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
 
             var door = conversion.EnqueueForDoor(groupId);
             Exception? error = null;

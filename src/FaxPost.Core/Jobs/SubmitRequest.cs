@@ -35,6 +35,13 @@ public sealed record SubmitRequest
 
     public string? NotifyAddress { get; init; }
 
+    /// <summary>
+    /// Called with the new group's id once the submission is stored, before conversion and before any
+    /// observer hears of its jobs (the mail gateway marks a serial letter's faxes here, so they get the
+    /// letter's report instead of per-job notices). Throwing refuses the submission: nothing of it stays.
+    /// </summary>
+    public Func<long, CancellationToken, Task>? Stored { get; init; }
+
     /// <summary>How long the caller waits for conversion before getting "accepted, converting".</summary>
     public TimeSpan WaitForConversion { get; init; } = TimeSpan.FromSeconds(60);
 }

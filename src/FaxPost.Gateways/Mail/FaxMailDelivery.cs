@@ -14,9 +14,9 @@ public sealed partial class FaxMailDelivery(IPostOfficeStore store, TimeProvider
     public async Task DeliveredAsync(long faxId, QueuedMailKind kind, string addresses, CancellationToken ct)
     {
         var fax = await store.Inbound.GetAsync(faxId, ct).ConfigureAwait(false);
-        if (fax is null)
+        if (fax is null || fax.State == InboundState.Delivered)
         {
-            return;
+            return; // recorded already (a follow-up finished again after a restart)
         }
 
         var now = time.GetUtcNow();

@@ -12,7 +12,8 @@ namespace FaxPost.Gateways.Mail;
 /// <summary>
 /// The mail side of the post office's events: every fax routed to a mailbox with an e-mail address
 /// is mailed there (pages as PDF or TIFF, or a notice only), and submitters hear about their jobs
-/// (queued, retrying, failed, done). Mails go through the <see cref="MailOutbox"/>; a fax whose mail
+/// (queued, retrying, failed, done), except for a serial letter's faxes, which the letter's reports
+/// cover. Mails go through the <see cref="MailOutbox"/>; a fax whose mail
 /// fails for good goes to the fax post office queue.
 /// </summary>
 public sealed partial class FaxMailer(
@@ -79,6 +80,11 @@ public sealed partial class FaxMailer(
         if (!interesting || (job.State == JobState.Queued && job.Tries > 0))
         {
             return;
+        }
+
+        if (await serialLetters.IsSerialLetterAsync(job.GroupId, ct).ConfigureAwait(false))
+        {
+            return; // a serial letter's fax: the letter's reports cover it
         }
 
         var user = await store.Users.GetAsync(job.SubmittedBy, ct).ConfigureAwait(false);

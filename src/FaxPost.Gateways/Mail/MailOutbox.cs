@@ -5,8 +5,11 @@ using MimeKit;
 
 namespace FaxPost.Gateways.Mail;
 
-/// <summary>A mail to send; <paramref name="FaxId"/> names the received fax it delivers (its outcome is recorded on the fax).</summary>
-public sealed record OutgoingMail(MimeMessage Message, string What, QueuedMailKind Kind = QueuedMailKind.Other, long? FaxId = null);
+/// <summary>
+/// A mail to send; <paramref name="FaxId"/> names the received fax it delivers (its outcome is recorded on the fax);
+/// <paramref name="LedgerKey"/> a mail message ledger record that gets its outcome ("sent", "failed|reason").
+/// </summary>
+public sealed record OutgoingMail(MimeMessage Message, string What, QueuedMailKind Kind = QueuedMailKind.Other, long? FaxId = null, string? LedgerKey = null);
 
 /// <summary>
 /// Sends mails in the background so a fax intake or a job change never waits for SMTP. Every mail is
@@ -16,7 +19,9 @@ public sealed record OutgoingMail(MimeMessage Message, string What, QueuedMailKi
 /// <see cref="MailGatewayOptions.SmtpMaxTries"/> tries; then (or at once on a permanent failure) the
 /// mail is given up, and a received fax it carried goes to the fax post office queue. Each attempt
 /// leases the mail in the store, so several nodes on one PostgreSQL database never send it twice at
-/// once, and a node that dies mid-attempt leaves it to be retried when the lease ends.
+/// once, and a node that dies mid-attempt leaves it to be retried when the lease ends. Acceptance by the
+/// SMTP server is recorded first (<see cref="IMailStore.MarkSentAsync"/>); the follow-up (a fax marked
+/// delivered) and the removal come after and are finished after a restart without sending again.
 /// </summary>
 public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sender, FaxMailDelivery deliveries, MailGatewayOptions options, TimeProvider time, ILogger<MailOutbox> logger)
 {
@@ -35,15 +40,22 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
     /// <summary>Stores the mail for sending (durable when this returns) and wakes the sender.</summary>
     public async Task EnqueueAsync(OutgoingMail mail, CancellationToken ct)
     {
+        await store.Mail.EnqueueAsync(await ToQueuedAsync(mail, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        Wake();
+    }
+
+    /// <summary>The stored form of a mail, due now (for callers that store it with other state in one transaction, then <see cref="Wake"/>).</summary>
+    public async Task<QueuedMail> ToQueuedAsync(OutgoingMail mail, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(mail);
         using var content = new MemoryStream();
         await mail.Message.WriteToAsync(content, ct).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        await store.Mail.EnqueueAsync(
-            new QueuedMail { Kind = mail.Kind, FaxId = mail.FaxId, What = mail.What, Content = content.ToArray(), CreatedAt = now, NextAttemptAt = now },
-            ct).ConfigureAwait(false);
-        _wake.Writer.TryWrite(true);
+        return new QueuedMail { Kind = mail.Kind, FaxId = mail.FaxId, What = mail.What, Content = content.ToArray(), CreatedAt = now, NextAttemptAt = now, LedgerKey = mail.LedgerKey };
     }
+
+    /// <summary>Mails were stored by someone else (<see cref="ToQueuedAsync"/>): look at the queue now.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
 
     /// <summary>Mails queued or waiting for a retry.</summary>
     public Task<int> PendingAsync(CancellationToken ct) => store.Mail.CountAsync(ct);
@@ -136,33 +148,45 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
             return;
         }
 
-        try
+        if (mail.SentAt is null)
         {
-            await sender.SendAsync(message, ct).ConfigureAwait(false);
-        }
-        catch (MailDeliveryException e) when (e.Permanent)
-        {
-            await GiveUpAsync(mail, e.Message, ct).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Temporary (4yz, network), or an unexpected fault of the sender, which counts as temporary too.
-            if (e is not MailDeliveryException)
+            try
             {
-                LogCrashed(e, mail.What);
+                await sender.SendAsync(message, ct).ConfigureAwait(false);
+            }
+            catch (MailDeliveryException e) when (e.Permanent)
+            {
+                await GiveUpAsync(mail, e.Message, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Temporary (4yz, network), or an unexpected fault of the sender, which counts as temporary too.
+                if (e is not MailDeliveryException)
+                {
+                    LogCrashed(e, mail.What);
+                }
+
+                await FailedTryAsync(mail, e.Message, ct).ConfigureAwait(false);
+                return;
             }
 
-            await FailedTryAsync(mail, e.Message, ct).ConfigureAwait(false);
-            return;
+            // Accepted (RFC 5321 §4.1.1.4: the reply to the end of DATA): the first write, and not cut short by a
+            // shutdown, since a mail not marked sent is sent again once the lease ends.
+            await store.Mail.MarkSentAsync(mail.Id, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            LogSent(mail.What);
+        }
+        else
+        {
+            LogFinishing(mail.What); // accepted before a restart: only the follow-up is left
         }
 
-        LogSent(mail.What);
-        await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
         if (mail.FaxId is { } faxId)
         {
             await deliveries.DeliveredAsync(faxId, mail.Kind, string.Join(", ", message.To.Mailboxes.Select(m => m.Address)), ct).ConfigureAwait(false);
         }
+
+        await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
     }
 
     private async Task FailedTryAsync(QueuedMail mail, string error, CancellationToken ct)
@@ -182,6 +206,11 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
     private async Task GiveUpAsync(QueuedMail mail, string reason, CancellationToken ct)
     {
         LogFailed(mail.What, reason);
+        if (mail.LedgerKey is { } ledger)
+        {
+            await store.Mail.SetMessageAsync(ledger, "failed|" + reason, time.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
         await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
         if (mail.FaxId is { } faxId)
         {
@@ -212,6 +241,9 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "Mailing {What} crashed; counted as a failed try")]
     private partial void LogCrashed(Exception e, string what);
+
+    [LoggerMessage(EventId = 6106, Level = LogLevel.Information, Message = "Finishing {What}, accepted by the mail server before a restart")]
+    private partial void LogFinishing(string what);
 
     [LoggerMessage(EventId = 6105, Level = LogLevel.Error, Message = "The mail queue could not be read")]
     private partial void LogQueueFailed(Exception e);

@@ -31,7 +31,6 @@ public sealed class SmtpMailSender(MailServerOptions server) : IMailSender
         {
             await MailConnection.OpenAsync(client, server, server.Security == MailSecurity.None ? 25 : 587, 465, ct).ConfigureAwait(false);
             await client.SendAsync(message, ct).ConfigureAwait(false);
-            await client.DisconnectAsync(true, ct).ConfigureAwait(false);
         }
         catch (SmtpCommandException e)
         {
@@ -49,6 +48,16 @@ public sealed class SmtpMailSender(MailServerOptions server) : IMailSender
         {
             // MailKit refuses a message it cannot send at all (no recipients, bad address).
             throw new MailDeliveryException($"the mail cannot be sent: {e.Message}", true, e);
+        }
+
+        // The server accepted the mail: a failed (or cancelled) QUIT must not make it look unsent and send it twice.
+        try
+        {
+            await client.DisconnectAsync(true, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SmtpProtocolException or SmtpCommandException or IOException or SocketException or ServiceNotConnectedException or TimeoutException or OperationCanceledException)
+        {
+            // RFC 5321 §4.1.1.10: the transaction is complete before QUIT; nothing to do.
         }
     }
 }

@@ -17,7 +17,7 @@ namespace FaxPost.Gateways.Mail;
 
 public enum MailOutcome
 {
-    /// <summary>Faxes queued (and serial-letter mails sent); the message is done.</summary>
+    /// <summary>Faxes queued (and serial-letter mails queued); the message is done.</summary>
     Submitted = 1,
 
     /// <summary>Refused with a reply to the sender; the message is done.</summary>
@@ -55,7 +55,6 @@ public sealed partial class MailToFaxProcessor(
     MailComposer composer,
     MailOutbox outbox,
     SerialLetterReport serialReport,
-    IMailSender sender,
     MailGatewayOptions options,
     FaxPostOptions faxOptions,
     TimeProvider time,
@@ -247,56 +246,71 @@ public sealed partial class MailToFaxProcessor(
         }
 
         // Claim, then submit: a crash between the two is recognised on the next fetch.
+        IReadOnlyList<FaxJob> queued = [];
+        string? claim = null;
+        bool recovered = false;
         if (state?.StartsWith("claim|", StringComparison.Ordinal) == true && long.TryParse(state.AsSpan(6), out long claimedTicks))
         {
             if (await FindEarlierSubmissionAsync(user.Id, new DateTimeOffset(claimedTicks, TimeSpan.Zero), extracted.Documents, ct).ConfigureAwait(false) is { } group)
             {
-                await SetStateAsync(key, $"done|group {group} (recovered)", ct).ConfigureAwait(false);
-                return new MailResult(MailOutcome.Duplicate, $"submitted before a restart as group {group}", []);
+                // The faxes were stored but the message not finished: finish it (a serial letter's mails are still to be queued).
+                claim = state;
+                recovered = true;
+                queued = await store.Jobs.QueryAsync(new JobQuery(GroupId: group), ct).ConfigureAwait(false);
+                LogRecovered(user.Login, group);
             }
         }
 
-        await SetStateAsync(key, "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-        IReadOnlyList<FaxJob> queued = [];
-        if (plan.Fax.Count > 0)
+        bool serial = plan.Mail.Count > 0;
+        if (claim is null)
         {
-            try
+            claim = "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture);
+            await SetStateAsync(key, claim, ct).ConfigureAwait(false);
+            if (plan.Fax.Count > 0)
             {
-                queued = await jobs.SubmitAsync(
-                    principal,
-                    new SubmitRequest
-                    {
-                        Recipients = plan.Fax,
-                        Documents = extracted.Documents.Select(d => new UploadedDocument(d.FileName, new MemoryStream(d.Content, writable: false))).ToList(),
-                    },
-                    ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is ValidationException or AccessDeniedException or DocumentConversionException or NotFoundException or ConflictException)
-            {
-                LogRefusedByPostOffice(user.Login, e.Message);
-                // Outbound number restrictions (premium rate, national only) say which number and why.
-                return await RefuseAsync(message, key, $"The fax was not sent: {e.Message}", ct).ConfigureAwait(false);
-            }
-            catch (OverloadedException e)
-            {
-                await SetStateAsync(key, "retry", ct).ConfigureAwait(false);
-                return new MailResult(MailOutcome.RetryLater, e.Message, []);
+                try
+                {
+                    queued = await jobs.SubmitAsync(
+                        principal,
+                        new SubmitRequest
+                        {
+                            Recipients = plan.Fax,
+                            Documents = extracted.Documents.Select(d => new UploadedDocument(d.FileName, new MemoryStream(d.Content, writable: false))).ToList(),
+                            // A serial letter's faxes are marked before any job event: its report replaces their notices.
+                            Stored = serial ? serialReport.MarkAsync : null,
+                        },
+                        ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ValidationException or AccessDeniedException or DocumentConversionException or NotFoundException or ConflictException)
+                {
+                    LogRefusedByPostOffice(user.Login, e.Message);
+                    // Outbound number restrictions (premium rate, national only) say which number and why.
+                    return await RefuseAsync(message, key, $"The fax was not sent: {e.Message}", ct).ConfigureAwait(false);
+                }
+                catch (OverloadedException e)
+                {
+                    await SetStateAsync(key, "retry", ct).ConfigureAwait(false);
+                    return new MailResult(MailOutcome.RetryLater, e.Message, []);
+                }
             }
         }
 
-        string groupText = queued.Count > 0 ? $"group {queued[0].GroupId}" : "no fax";
-        await SetStateAsync(key, $"done|{groupText}", ct).ConfigureAwait(false);
-        LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
-
-        if (plan.Mail.Count > 0)
+        string groupText = (queued.Count > 0 ? $"group {queued[0].GroupId}" : "no fax") + (recovered ? " (recovered)" : "");
+        var mails = new List<QueuedMail>();
+        var records = new List<MailMessageRecord>();
+        if (serial)
         {
             // Serial letter (seed 001): recipients with an e-mail address get the document free of charge by mail;
-            // the subject (numbers, list name, PIN) is not passed on to them.
-            var report = await SendSerialLettersAsync(message, fromList[0], user, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
+            // the subject (numbers, list name, PIN) is not passed on to them. Every mail goes through the durable
+            // queue, stored with "done" below in one transaction: a crash before it leaves the message to be
+            // handled again (nothing was queued), a crash after it loses nothing and sends nothing twice.
+            var letters = await SerialLettersAsync(message, fromList[0], user, key, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
+            mails.AddRange(letters.Select(l => l.Mail));
             string letterSubject = Short(SubjectParser.WithoutPin(message.Subject));
+            var report = letters.Select(l => $"{l.Letter.Line}: queued for sending").ToList();
             if (queued.Count > 0)
             {
-                await serialReport.StartAsync(queued[0].GroupId, fromAddress, letterSubject, report, ct).ConfigureAwait(false);
+                records.Add(serialReport.OpenRecord(queued[0].GroupId, fromAddress, letterSubject, [.. letters.Select(l => l.Letter)]));
             }
 
             foreach (var job in queued)
@@ -304,15 +318,31 @@ public sealed partial class MailToFaxProcessor(
                 report.Add($"{job.RecipientName ?? job.Destination}: by fax to {job.DialNumber}: job {job.Id} {job.State.Describe()}");
             }
 
-            await outbox.EnqueueAsync(
+            mails.Add(await outbox.ToQueuedAsync(
                 new OutgoingMail(
                     composer.Reply(message, fromList[0], "Serial letter sent: " + letterSubject, "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + (queued.Count > 0 ? "\n\nWhen every fax is finished, a report lists all recipients with their results." : "")),
                     $"serial letter report to {fromAddress}",
                     QueuedMailKind.Reply),
-                ct).ConfigureAwait(false);
+                ct).ConfigureAwait(false));
         }
 
-        return new MailResult(MailOutcome.Submitted, groupText, queued);
+        if (!await store.Mail.TransitionMessageAsync(new MessageTransition(key, claim, $"done|{groupText}", time.GetUtcNow(), mails, records), ct).ConfigureAwait(false))
+        {
+            // Another fetch (node) finished this message meanwhile: its mails are queued, not ours.
+            return new MailResult(MailOutcome.Duplicate, $"finished meanwhile elsewhere ({groupText})", []);
+        }
+
+        outbox.Wake();
+        LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
+        if (serial && queued.Count > 0)
+        {
+            // Faxes that finished before the letter was opened (e.g. while the server was down before a recovery) sent no report.
+            await serialReport.TryReportAsync(queued[0].GroupId, ct).ConfigureAwait(false);
+        }
+
+        return recovered
+            ? new MailResult(MailOutcome.Duplicate, $"submitted before a restart as {groupText}", [])
+            : new MailResult(MailOutcome.Submitted, groupText, queued);
     }
 
     private async Task<MailResult> TooLargeAsync(MimeMessage message, long size, CancellationToken ct)
@@ -424,32 +454,23 @@ public sealed partial class MailToFaxProcessor(
         return plan.Fax.Count + plan.Mail.Count == 0 ? "none of the recipients has a fax number or an e-mail address." : null;
     }
 
-    private async Task<List<string>> SendSerialLettersAsync(MimeMessage original, MailboxAddress from, User user, List<Contact> contacts, IReadOnlyList<MailDocument> documents, CancellationToken ct)
+    /// <summary>The serial letter mails to queue, each with the ledger key where the outbox records its outcome (for the final report).</summary>
+    private async Task<List<(QueuedMail Mail, LetterMail Letter)>> SerialLettersAsync(MimeMessage original, MailboxAddress from, User user, string key, List<Contact> contacts, IReadOnlyList<MailDocument> documents, CancellationToken ct)
     {
-        var report = new List<string>();
+        var letters = new List<(QueuedMail, LetterMail)>();
         var body = _extractorForText.Extract(original).Documents.FirstOrDefault(d => d.FileName == "mail.txt");
         string? text = body is null ? null : Encoding.UTF8.GetString(body.Content);
         var attachments = documents.Where(d => d.FileName != "mail.txt" || options.Content == MailFaxContent.Attachments).ToList();
-        foreach (var contact in contacts)
+        for (int i = 0; i < contacts.Count; i++)
         {
+            var contact = contacts[i];
             var letter = composer.SerialLetter(new MailboxAddress(contact.Name, contact.Email!), from, $"Document from {user.DisplayName}", text, attachments);
-            try
-            {
-                await sender.SendAsync(letter, ct).ConfigureAwait(false);
-                report.Add($"{contact.Name}: by e-mail to {contact.Email}: sent");
-            }
-            catch (MailDeliveryException e) when (!e.Permanent)
-            {
-                await outbox.EnqueueAsync(new OutgoingMail(letter, $"serial letter to {contact.Email}", QueuedMailKind.SerialLetter), ct).ConfigureAwait(false);
-                report.Add($"{contact.Name}: by e-mail to {contact.Email}: delayed ({e.Message}); retrying");
-            }
-            catch (MailDeliveryException e)
-            {
-                report.Add($"{contact.Name}: by e-mail to {contact.Email}: failed ({e.Message})");
-            }
+            string ledgerKey = $"{key}.letter.{i.ToString(CultureInfo.InvariantCulture)}";
+            var queued = await outbox.ToQueuedAsync(new OutgoingMail(letter, $"serial letter to {contact.Email}", QueuedMailKind.SerialLetter, LedgerKey: ledgerKey), ct).ConfigureAwait(false);
+            letters.Add((queued, new LetterMail($"{contact.Name}: by e-mail to {contact.Email}", ledgerKey)));
         }
 
-        return report;
+        return letters;
     }
 
     /// <summary>A submission stored after <paramref name="since"/> by this user with the same documents (names and sizes).</summary>
@@ -562,6 +583,9 @@ public sealed partial class MailToFaxProcessor(
 
     [LoggerMessage(EventId = 6308, Level = LogLevel.Warning, Message = "Mail-to-fax from {Address} not confirmed by our mail server: {Reason}")]
     private partial void LogUnverifiedSender(string address, string reason);
+
+    [LoggerMessage(EventId = 6309, Level = LogLevel.Warning, Message = "Mail-to-fax from {Login}: finishing group {Group}, stored before a restart")]
+    private partial void LogRecovered(string login, long group);
 
     [LoggerMessage(EventId = 6307, Level = LogLevel.Error, Message = "Mail-to-fax crashed on {Mail}")]
     private partial void LogCrashed(Exception e, string mail);

@@ -107,6 +107,80 @@ public sealed class MailOutboxTests
     }
 
     [Fact]
+    public async Task AMailAcceptedJustBeforeACrashIsNotSentAgain()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sender = new ScriptedMailSender();
+        string directory = Path.Combine(Path.GetTempPath(), "faxpost-mailtest-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var faults = new FaultyStore(FaxPost.Storage.PostOfficeStoreFactory.Create("sqlite", null, directory));
+        long faxId;
+        await using (var office = await MailPostOffice.StartAsync(MailPostOffice.ServerOptions(), s =>
+        {
+            s.AddSingleton<IMailSender>(sender);
+            s.AddSingleton<TimeProvider>(time);
+            s.AddSingleton(_ => faults.Store);
+        }, directory, runOutbox: false))
+        {
+            office.KeepDirectory = true;
+            await office.UserAsync("carol", "carol@example.org", "103");
+            faxId = (await office.Get<FaxIntake>().AcceptAsync(await FaxMailerTests.ArrivedAsync(office, "+49891234103"), Ct)).Id;
+
+            // The SMTP server accepts; the node dies before the mail leaves the queue.
+            faults.FailNext("RemoveAsync");
+            await Assert.ThrowsAsync<FaultyStore.CrashException>(() => office.Get<MailOutbox>().SendDueAsync(Ct));
+            Assert.Single(sender.Sent);
+        }
+
+        await using var restarted = await StartAsync(MailPostOffice.ServerOptions(), sender, time, directory);
+        var outbox = restarted.Get<MailOutbox>();
+        Assert.Equal(1, await outbox.PendingAsync(Ct));
+        Assert.Equal(0, await restarted.Get<FaxMailer>().ResendPendingAsync(Ct)); // still in the queue: not mailed afresh
+        time.Advance(TimeSpan.FromHours(1)); // the dead node's lease is over
+        Assert.Equal(1, await outbox.SendDueAsync(Ct)); // finished, not sent
+        Assert.Equal(1, sender.Attempts);
+        Assert.Equal(0, await outbox.PendingAsync(Ct));
+        Assert.Equal(InboundState.Delivered, (await restarted.Store.Inbound.GetAsync(faxId, Ct))!.State);
+        Assert.Single(await restarted.Store.Inbound.EventsAsync(faxId, Ct), e => e.Kind == "mailed");
+    }
+
+    [Fact]
+    public async Task AcceptanceIsRecordedEvenWhenTheServerIsStoppingAtThatMoment()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var stopping = new CancellationTokenSource();
+        var sender = new StopsTheServerWhenAccepting(stopping);
+        await using var office = await MailPostOffice.StartAsync(MailPostOffice.ServerOptions(), s =>
+        {
+            s.AddSingleton<IMailSender>(sender);
+            s.AddSingleton<TimeProvider>(time);
+        }, runOutbox: false);
+        await office.Get<FaxMailer>().JobChangedAsync(new FaxJob { Id = 9, SubmittedBy = (await office.UserAsync("carol", "carol@example.org", "103")).Id, Destination = "030 123", DialNumber = "+4930123", State = JobState.Done, PageCount = 1, PagesSent = 1 }, "sent", Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => office.Get<MailOutbox>().SendDueAsync(stopping.Token));
+
+        var row = Assert.Single(await office.Store.Mail.DueAsync(time.GetUtcNow().AddHours(1), 10, Ct));
+        Assert.NotNull(row.SentAt);
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await office.Get<MailOutbox>().SendDueAsync(Ct));
+        Assert.Equal(1, sender.Attempts);
+        Assert.Equal(0, await office.Get<MailOutbox>().PendingAsync(Ct));
+    }
+
+    /// <summary>Accepts the mail, and the host's stop arrives in that very moment.</summary>
+    private sealed class StopsTheServerWhenAccepting(CancellationTokenSource stopping) : IMailSender
+    {
+        public int Attempts;
+
+        public Task SendAsync(MimeKit.MimeMessage message, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Attempts);
+            stopping.Cancel();
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task BackOffDoublesUpToSixHours()
     {
         var options = MailPostOffice.ServerOptions();
@@ -119,10 +193,10 @@ public sealed class MailOutboxTests
         Assert.Equal(TimeSpan.FromHours(6), outbox.BackOff(40));
     }
 
-    private static Task<MailPostOffice> StartAsync(MailGatewayOptions options, ScriptedMailSender sender, FakeTimeProvider time) =>
+    private static Task<MailPostOffice> StartAsync(MailGatewayOptions options, ScriptedMailSender sender, FakeTimeProvider time, string? directory = null) =>
         MailPostOffice.StartAsync(options, s =>
         {
             s.AddSingleton<IMailSender>(sender);
             s.AddSingleton<TimeProvider>(time);
-        }, runOutbox: false);
+        }, directory, runOutbox: false);
 }

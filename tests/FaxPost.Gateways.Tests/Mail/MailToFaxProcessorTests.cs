@@ -167,7 +167,7 @@ public sealed class MailToFaxProcessorTests
         Assert.Equal("application/pdf", Assert.Single(letter.Attachments.OfType<MimePart>()).ContentType.MimeType);
         Assert.Equal("alice@example.org", letter.ReplyTo.Mailboxes.Single().Address);
         var report = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter", StringComparison.Ordinal));
-        Assert.Contains("Mia Mail: by e-mail to mia@customer.example: sent", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Mia Mail: by e-mail to mia@customer.example: queued for sending", report.TextBody, StringComparison.Ordinal);
         Assert.Contains($"Fritz Fax: by fax to +4930222222: job {job.Id}", report.TextBody, StringComparison.Ordinal);
     }
 
@@ -223,7 +223,7 @@ public sealed class MailToFaxProcessorTests
         Assert.Contains("Fritz Fax: by fax to +4930222222: cancelled (stopped by alice)", report.TextBody, StringComparison.Ordinal);
     }
 
-    private static async Task FinishAsync(MailPostOffice office, FaxJob job, JobState state, string? error)
+    internal static async Task FinishAsync(MailPostOffice office, FaxJob job, JobState state, string? error)
     {
         var from = job.State;
         job.State = state;
