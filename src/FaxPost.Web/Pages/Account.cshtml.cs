@@ -1,5 +1,6 @@
 using FaxPost.Core;
 using FaxPost.Core.Accounts;
+using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FaxPost.Web.Pages;
 
 /// <summary>The user's own account: password change and API tokens.</summary>
-public sealed class AccountModel(AccountService accounts) : FaxPostPageModel
+public sealed class AccountModel(AccountService accounts, IPostOfficeStore store) : FaxPostPageModel
 {
     public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
 
@@ -44,7 +45,14 @@ public sealed class AccountModel(AccountService accounts) : FaxPostPageModel
                 try
                 {
                     await accounts.SetPasswordAsync(Caller, Caller.UserId, current, @new, ct).ConfigureAwait(false);
-                    Flash("Your password is changed.");
+                    // Other sessions end (their stamp no longer matches); this one is renewed.
+                    var user = await store.Users.GetAsync(Caller.UserId, ct).ConfigureAwait(false);
+                    if (user is not null)
+                    {
+                        await SessionStamp.SignInAsync(HttpContext, Caller, user).ConfigureAwait(false);
+                    }
+
+                    Flash("Your password is changed. Other sessions of yours are logged out.");
                     return RedirectToPage();
                 }
                 catch (ValidationException e)

@@ -1,14 +1,13 @@
 using FaxPost.Core.Accounts;
-using FaxPost.Web.Auth;
+using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace FaxPost.Web.Pages;
 
 /// <summary>Log-in with login and password (the post office's lock-out applies), then a cookie session.</summary>
-public sealed class LoginModel(AccountService accounts) : PageModel
+public sealed class LoginModel(AccountService accounts, IPostOfficeStore store) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -45,8 +44,15 @@ public sealed class LoginModel(AccountService accounts) : PageModel
             return Page();
         }
 
-        var principal = CallerExtensions.ToClaims(result.Principal, UiSetup.CookieScheme);
-        await HttpContext.SignInAsync(UiSetup.CookieScheme, principal, new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
+        var user = await store.Users.GetAsync(result.Principal.UserId, ct).ConfigureAwait(false);
+        if (user is null)
+        {
+            Error = "The login or password is wrong.";
+            Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+
+        await SessionStamp.SignInAsync(HttpContext, result.Principal, user).ConfigureAwait(false);
         return LocalRedirect(Target(returnUrl));
     }
 

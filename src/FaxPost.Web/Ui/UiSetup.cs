@@ -61,6 +61,7 @@ internal static class UiSetup
             o.ReturnUrlParameter = "returnUrl";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = SessionStamp.ValidateAsync;
             o.Events.OnRedirectToLogin = c => Refuse(c, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = c => Refuse(c, StatusCodes.Status403Forbidden);
         });

@@ -155,6 +155,45 @@ public sealed partial class SendPageTests(SharedPostOffice shared) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode); // the draft is gone once sent
     }
 
+    [Fact]
+    public async Task Recipients_come_from_the_address_book_and_distribution_lists_of_the_user_only()
+    {
+        var user = await Office.UserAsync(Unique("book"));
+        var other = await Office.UserAsync(Unique("book-other"));
+        var book = Office.Services.GetRequiredServiceOf<Core.AddressBook.AddressBookService>();
+        var me = await Office.PrincipalAsync(user.Id);
+        var ann = await book.SaveContactAsync(me, new Core.AddressBook.Contact { Name = "Ann Archer", Company = "Archer GmbH", FaxNumber = "+49 30 1111111" }, central: false, CancellationToken.None);
+        var ben = await book.SaveContactAsync(me, new Core.AddressBook.Contact { Name = "Ben Baker", FaxNumber = "+49 30 2222222" }, central: false, CancellationToken.None);
+        var list = await book.SaveListAsync(me, new Core.AddressBook.DistributionList { Name = "Bakers", ContactIds = [ben.Id] }, central: false, CancellationToken.None);
+        var secret = await book.SaveContactAsync(await Office.PrincipalAsync(other.Id), new Core.AddressBook.Contact { Name = "Someone Else's Contact", FaxNumber = "+49 30 3333333" }, central: false, CancellationToken.None);
+
+        using var session = await WebSession.LogInAsync(Office, user);
+        string page = await session.GetHtmlAsync("/send");
+        Assert.Contains("Ann Archer, Archer GmbH", page, StringComparison.Ordinal);
+        Assert.Contains("Bakers", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Someone Else", page, StringComparison.Ordinal);
+
+        string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var form = Form("letter.txt", "To the book"u8.ToArray(), ("contact", Id(ann.Id)), ("list", Id(list.Id)));
+        using (var response = await session.PostMultipartAsync("/send", form))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, session.LastHtml);
+        }
+
+        var jobs = await Office.Store.Jobs.QueryAsync(new JobQuery(MailboxIds: [user.MailboxId]), CancellationToken.None);
+        Assert.Equal(["Ann Archer", "Ben Baker"], jobs.Select(j => j.RecipientName ?? "").OrderBy(n => n, StringComparer.Ordinal).ToArray());
+
+        // Someone else's contact id is refused, not sent to.
+        await session.GetHtmlAsync("/send");
+        using var stolen = Form("letter.txt", "To a stranger"u8.ToArray(), ("contact", Id(secret.Id)));
+        using (var refused = await session.PostMultipartAsync("/send", stolen))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        Assert.Equal(2, await JobsOfAsync(user));
+    }
+
     [GeneratedRegex("/send/draft/([0-9a-f]{32})/page/1\\.png")]
     private static partial Regex DraftImage();
 }

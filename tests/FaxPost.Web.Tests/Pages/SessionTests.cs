@@ -166,6 +166,31 @@ public sealed class SessionTests(SharedPostOffice shared) : IClassFixture<Shared
     }
 
     [Fact]
+    public async Task A_password_change_ends_the_other_sessions_and_a_reset_ends_all()
+    {
+        var user = await Office.UserAsync("stamp-" + Guid.NewGuid().ToString("N")[..8]);
+        using var here = await WebSession.LogInAsync(Office, user);
+        using var elsewhere = await WebSession.LogInAsync(Office, user);
+        await here.GetHtmlAsync("/account");
+        using (var change = await here.PostFormAsync("/account?handler=Password", ("current", user.Password), ("new", "changed-password"), ("repeat", "changed-password")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
+        }
+
+        Assert.Contains("Other sessions of yours are logged out.", await here.GetHtmlAsync("/account"), StringComparison.Ordinal);
+        using (var other = await elsewhere.GetAsync("/account"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+            Assert.StartsWith("/login", other.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        }
+
+        // An administrator's reset ends this session too.
+        await Office.Accounts.SetPasswordAsync(Principal.System, user.Id, null, "reset-by-admin", CancellationToken.None);
+        using var after = await here.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    [Fact]
     public async Task A_deactivated_user_loses_the_session_at_the_next_request()
     {
         var user = await Office.UserAsync("gone-" + Guid.NewGuid().ToString("N")[..8]);
