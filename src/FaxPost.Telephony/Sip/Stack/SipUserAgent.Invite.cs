@@ -203,6 +203,16 @@ public sealed partial class SipUserAgent
         {
             Credentials = options.Credentials,
         };
+
+        // The answer is taken before the ACK goes out: once it has, the peer may re-INVITE at once
+        // (RFC 3261 §14.1), and its offer must not be overwritten by this older one.
+        var answerOk = SdpSessionDescription.TryParse(response.Body.Span, out var answer, out var error);
+        if (answerOk)
+        {
+            call.ApplySessionTimer(response, sentByUs: true);
+            call.Apply(offer, answer, weOffered: true);
+        }
+
         Register(call);
         var hop = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
         var ackTo = await ResolveAsync(hop, CancellationToken.None).ConfigureAwait(false);
@@ -219,14 +229,12 @@ public sealed partial class SipUserAgent
             return new SipInviteResult(487, "Request Terminated (answered after CANCEL; hung up)", null);
         }
 
-        if (!SdpSessionDescription.TryParse(response.Body.Span, out var answer, out var error))
+        if (!answerOk)
         {
             await call.HangUpAsync(CancellationToken.None).ConfigureAwait(false);
             return new SipInviteResult(488, $"Not Acceptable Here (the answer has no usable SDP: {error})", null);
         }
 
-        call.ApplySessionTimer(response, sentByUs: true);
-        call.Apply(offer, answer, weOffered: true);
         SipStackLog.CallEvent(_log, callId, $"answered {response.StatusCode} by {dialog.RemoteTarget}");
         return new SipInviteResult(response.StatusCode, response.ReasonPhrase, call);
     }
