@@ -168,7 +168,9 @@ public sealed class PostOfficeEndToEndTests
     [Fact]
     public async Task Kill_minus_nine_loses_no_accepted_job_and_resends_no_confirmed_page()
     {
-        await using var server = await ServerProcess.StartNewAsync(new() { ["FAXPOST_TESTLINE_PAGE_MS"] = "300" });
+        // Pages take a second each, so the kill after the third confirmation lands mid-run even on a
+        // machine so loaded that this loop is starved for seconds.
+        await using var server = await ServerProcess.StartNewAsync(new() { ["FAXPOST_TESTLINE_PAGE_MS"] = "1000" });
         var (_, alice) = await server.CreateUserAsync("alice", "11");
         using var asAlice = server.Bearer(alice);
         var submission = await JsonAsync(await asAlice.PostAsync("/api/v1/jobs", Submission(Documents.Pdf(server.DataDirectory, 4), "+49 30 1111111", "+49 30 2222222", "+49 30 3333333")));

@@ -97,8 +97,8 @@ public sealed partial class FaxScheduler
         {
             while (!ct.IsCancellationRequested)
             {
-                TimeSpan wait = await DispatchAsync(ct).ConfigureAwait(false);
-                await SleepAsync(wait, ct).ConfigureAwait(false);
+                DateTimeOffset wakeAt = await DispatchAsync(ct).ConfigureAwait(false);
+                await SleepAsync(wakeAt, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -124,13 +124,20 @@ public sealed partial class FaxScheduler
         }
     }
 
-    /// <summary>Sleeps until woken or until <paramref name="wait"/> has passed on the injected clock.</summary>
-    private async Task SleepAsync(TimeSpan wait, CancellationToken ct)
+    /// <summary>Sleeps until woken or until the injected clock reaches <paramref name="wakeAt"/>.
+    /// The wait is measured from the clock when the timer is set, not when dispatch looked at it, and the
+    /// clock is read again once the timer is set: a clock that moved in between cannot leave us asleep.</summary>
+    private async Task SleepAsync(DateTimeOffset wakeAt, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var woken = _wake.WaitAsync(cts.Token);
-        var timeout = Task.Delay(wait, _time, cts.Token);
-        await Task.WhenAny(woken, timeout).ConfigureAwait(false);
+        var remaining = wakeAt - _time.GetUtcNow();
+        var timeout = remaining > TimeSpan.Zero ? Task.Delay(remaining, _time, cts.Token) : Task.CompletedTask;
+        if (_time.GetUtcNow() < wakeAt)
+        {
+            await Task.WhenAny(woken, timeout).ConfigureAwait(false);
+        }
+
         await cts.CancelAsync().ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
     }
@@ -152,8 +159,8 @@ public sealed partial class FaxScheduler
         }
     }
 
-    /// <summary>Starts what can start now; returns how long to sleep until something becomes due.</summary>
-    internal async Task<TimeSpan> DispatchAsync(CancellationToken ct)
+    /// <summary>Starts what can start now; returns when to look again (something becomes due, or the idle rescan).</summary>
+    internal async Task<DateTimeOffset> DispatchAsync(CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var candidates = await _store.Jobs.InStatesAsync(Runnable, ct).ConfigureAwait(false);
@@ -209,7 +216,7 @@ public sealed partial class FaxScheduler
             }
         }
 
-        return wait;
+        return now + wait;
     }
 
     private const string NoLinesMessage = "waiting for a line: no fax line is configured";
