@@ -114,24 +114,26 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
         int tried = 0;
         while (true)
         {
-            var now = time.GetUtcNow();
-            var due = await store.Mail.DueAsync(now, Batch, ct).ConfigureAwait(false);
-            var mine = new List<QueuedMail>();
-            foreach (var mail in due)
-            {
-                if (await store.Mail.TryLeaseAsync(mail.Id, mail.NextAttemptAt, now + _lease, ct).ConfigureAwait(false))
-                {
-                    mine.Add(mail);
-                }
-            }
+            var due = await store.Mail.DueAsync(time.GetUtcNow(), Batch, ct).ConfigureAwait(false);
+            int mine = 0;
 
-            if (mine.Count == 0)
+            // Each mail is leased just before its own attempt, not the batch up front: a lease then covers one
+            // attempt, however long the mails before it took, and never runs out while the mail is still waiting here.
+            await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (mail, c) =>
+            {
+                if (await store.Mail.TryLeaseAsync(mail.Id, mail.NextAttemptAt, time.GetUtcNow() + _lease, c).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref mine);
+                    await AttemptAsync(mail, c).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+
+            if (mine == 0)
             {
                 return tried;
             }
 
-            await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, (m, c) => new ValueTask(AttemptAsync(m, c))).ConfigureAwait(false);
-            tried += mine.Count;
+            tried += mine;
         }
     }
 
