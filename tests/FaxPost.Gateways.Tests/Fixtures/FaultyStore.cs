@@ -12,6 +12,7 @@ namespace FaxPost.Gateways.Tests.Fixtures;
 public sealed class FaultyStore
 {
     private readonly ConcurrentDictionary<string, int> _armed = new();
+    private readonly ConcurrentDictionary<string, int> _skip = new();
 
     public FaultyStore(IPostOfficeStore inner)
     {
@@ -24,8 +25,12 @@ public sealed class FaultyStore
 
     public IPostOfficeStore Store { get; }
 
-    /// <summary>The next call of the mail store's <paramref name="method"/> (e.g. "TransitionMessageAsync") fails.</summary>
-    public void FailNext(string method) => _armed.AddOrUpdate(method, 1, (_, n) => n + 1);
+    /// <summary>A call of the mail store's <paramref name="method"/> (e.g. "TransitionMessageAsync") fails: the next one, or the one after <paramref name="after"/> more.</summary>
+    public void FailNext(string method, int after = 0)
+    {
+        _skip[method] = after;
+        _armed.AddOrUpdate(method, 1, (_, n) => n + 1);
+    }
 
     /// <summary>How many armed failures happened so far.</summary>
     public int Failures;
@@ -34,6 +39,16 @@ public sealed class FaultyStore
     {
         while (_armed.TryGetValue(method, out int n) && n > 0)
         {
+            if (_skip.TryGetValue(method, out int skip) && skip > 0)
+            {
+                if (_skip.TryUpdate(method, skip - 1, skip))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             if (_armed.TryUpdate(method, n - 1, n))
             {
                 Interlocked.Increment(ref Failures);

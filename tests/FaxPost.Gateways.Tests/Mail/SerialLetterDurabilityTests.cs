@@ -75,6 +75,28 @@ public sealed class SerialLetterDurabilityTests
     }
 
     [Fact]
+    public async Task WhenTheLetterCannotBeMarkedTheSubmissionIsRefusedWholeAndTriedAgain()
+    {
+        string directory = NewDirectory();
+        await using var office = await StartAsync(directory, out var faults);
+        var alice = await office.UserAsync("alice", "alice@example.org", "101");
+        await CustomersAsync(office, alice);
+        var mail = MailToFaxProcessorTests.Mail(alice.Email!, "Customers");
+        faults.FailNext("SetMessageAsync", after: 1); // the claim is written; marking the stored faxes as a serial letter fails
+
+        Assert.Equal(MailOutcome.RetryLater, (await office.Get<MailToFaxProcessor>().ProcessAsync(mail, Ct)).Outcome);
+        Assert.Equal(1, faults.Failures);
+        Assert.Empty(await office.JobsOfAsync(alice)); // nothing of the submission stays, so nothing is faxed without its letter
+        Assert.Equal(0, await office.Get<MailOutbox>().PendingAsync(Ct));
+
+        Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(mail, Ct)).Outcome);
+        var job = Assert.Single(await office.JobsOfAsync(alice));
+        Assert.True(await office.Get<SerialLetterReport>().IsSerialLetterAsync(job.GroupId, Ct));
+        await MailPostOffice.WaitForAsync(() => office.Get<MailOutbox>().PendingAsync(Ct), n => n == 0, "letters sent");
+        Assert.Single(_sent.To("mia@customer.example"));
+    }
+
+    [Fact]
     public async Task AFailedLetterIsNamedInTheFinalReport()
     {
         var sender = new RefusingSender("mia@customer.example");
