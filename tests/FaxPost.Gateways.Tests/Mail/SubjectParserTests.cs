@@ -117,4 +117,22 @@ public sealed class SubjectParserTests
             Assert.True(result.Pin is null || result.Pin.All(char.IsAsciiDigit));
         }
     }
+
+    [Theory]
+    [InlineData("PIN", " ")]
+    [InlineData("PIN:", " ")]
+    [InlineData("fwd", " ")]
+    [InlineData("PIN 12", "3")]
+    public void LongRunsAfterAKeywordAreReadInOnePass(string keyword, string run)
+    {
+        // Runs that a backtracking pattern would retry from every position: each must give an
+        // answer (a recipient list or an error), never a regex time-out.
+        string subject = string.Concat(Enumerable.Repeat(keyword + string.Concat(Enumerable.Repeat(run, 400)) + "x", 5));
+
+        var result = SubjectParser.Parse(subject);
+        string hidden = SubjectParser.WithoutPin(subject + subject);
+
+        Assert.True(result.IsValid ^ (result.Error is not null));
+        Assert.NotEmpty(hidden);
+    }
 }
