@@ -12,7 +12,8 @@ namespace FaxPost.Telephony.Tests.T38;
 /// two dimensions in at least one call), all calls at once: about two minutes of wall time. The full
 /// product (180 calls) is the extended suite: <c>FAXPOST_T38_FULL_MATRIX=1 dotnet test
 /// tests/FaxPost.Telephony.Tests --filter T38InteropMatrixTests</c> (8 calls at a time, or
-/// FAXPOST_T38_MATRIX_PARALLEL=N).
+/// FAXPOST_T38_MATRIX_PARALLEL=N). FAXPOST_T38_MATRIX_FILTER=text runs only the cells whose name
+/// contains it, e.g. "spandsp-to-faxpost no-ecm V27ter".
 /// </para>
 /// </summary>
 public sealed class T38InteropMatrixTests(ITestOutputHelper output)
