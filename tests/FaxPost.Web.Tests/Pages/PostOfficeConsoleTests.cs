@@ -66,6 +66,40 @@ public sealed class PostOfficeConsoleTests(SharedPostOffice shared) : IClassFixt
     }
 
     [Fact]
+    public async Task An_administrator_can_remember_the_sender_while_handing_off_and_the_post_office_cannot()
+    {
+        var admin = await Office.UserAsync(Unique("admin"), Role.Administrator);
+        var clerk = await Office.UserAsync(Unique("clerk"), Role.PostOffice);
+        var legal = await Office.UserAsync(Unique("legal"));
+        string tsi = "+49 40 " + Random.Shared.Next(100_000, 999_999);
+        long first = await Office.FaxAsync(null, senderId: tsi);
+        long second = await Office.FaxAsync(null, senderId: tsi);
+
+        using (var clerkSession = await WebSession.LogInAsync(Office, clerk))
+        {
+            string page = await clerkSession.GetHtmlAsync("/postoffice/unroutable");
+            Assert.DoesNotContain("name=\"remember\"", page, StringComparison.Ordinal);
+            using var denied = await clerkSession.PostFormAsync("/postoffice/unroutable?handler=HandOff", ("id", first.ToString()), ("mailbox", legal.MailboxId.ToString()), ("remember", "true"));
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+            Assert.Null((await Office.Store.Inbound.GetAsync(first, None))!.MailboxId);
+        }
+
+        using var session = await WebSession.LogInAsync(Office, admin);
+        Assert.Contains("name=\"remember\"", await session.GetHtmlAsync("/postoffice/unroutable"), StringComparison.Ordinal);
+        using (var ok = await session.PostFormAsync("/postoffice/unroutable?handler=HandOff", ("id", first.ToString()), ("mailbox", legal.MailboxId.ToString()), ("remember", "true")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        }
+
+        Assert.Contains("go there from now on", await session.GetHtmlAsync("/postoffice/unroutable"), StringComparison.Ordinal);
+        Assert.Equal(legal.MailboxId, (await Office.Store.Inbound.GetAsync(first, None))!.MailboxId);
+        Assert.Null((await Office.Store.Inbound.GetAsync(second, None))!.MailboxId); // faxes already waiting stay for the post office
+        var router = (InboundRouter)Office.Services.GetService(typeof(InboundRouter))!;
+        var next = await router.RouteAsync("+49891234", "+4940999", tsi, null, None);
+        Assert.Equal(legal.MailboxId, next.MailboxId);
+    }
+
+    [Fact]
     public async Task The_post_office_deletes_an_unroutable_fax_and_the_deletion_is_audited()
     {
         var clerk = await Office.UserAsync(Unique("clerk"), Role.PostOffice);

@@ -40,7 +40,7 @@ public sealed class LogModel(LogService log, AccountService accounts) : FaxPostP
 
     public IReadOnlyList<User> Users { get; private set; } = [];
 
-    public static IReadOnlyList<string> Results { get; } = ["ok", "partial", "internal", "busy", "no-answer", "failed", "cancelled"];
+    public static IReadOnlyList<string> Results { get; } = ["ok", "partial", "internal", "busy", "no-answer", "line-unavailable", "rejected", "failed"];
 
     /// <summary>The filters as a query string (for the CSV link).</summary>
     public string Query => string.Join("&", new[]

@@ -3,6 +3,7 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Documents;
 using FaxPost.Core.Inbound;
 using FaxPost.Core.Rights;
+using FaxPost.Core.Routing;
 using FaxPost.Core.Storage;
 using FaxPost.Imaging.Png;
 using FaxPost.Imaging.Tiff;
@@ -17,7 +18,7 @@ namespace FaxPost.Web.Pages.PostOffice;
 /// a preview, and a one-click hand-off to a mailbox with a note. Hand-offs and deletions go through
 /// <see cref="InboxService"/>, which writes them to the fax's history (the audit trail).
 /// </summary>
-public sealed class UnroutableModel(InboxService inbox, AccountService accounts, IDocumentStore documents) : FaxPostPageModel
+public sealed class UnroutableModel(InboxService inbox, AccountService accounts, RoutingRuleService rules, IDocumentStore documents) : FaxPostPageModel
 {
     public IReadOnlyList<InboundFax> Faxes { get; private set; } = [];
 
@@ -56,7 +57,9 @@ public sealed class UnroutableModel(InboxService inbox, AccountService accounts,
         return File(png, "image/png");
     }
 
-    public async Task<IActionResult> OnPostHandOffAsync(long id, long? mailbox, string? note, CancellationToken ct)
+    /// <summary>Hands the fax off; with <paramref name="remember"/> (administrators) faxes from the same
+    /// sender ID go to that mailbox from now on (seed 000: forwarding by CSID).</summary>
+    public async Task<IActionResult> OnPostHandOffAsync(long id, long? mailbox, string? note, bool remember, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
         try
@@ -66,9 +69,28 @@ public sealed class UnroutableModel(InboxService inbox, AccountService accounts,
                 throw new ValidationException("Choose the mailbox the fax goes to.");
             }
 
+            string? senderId = null;
+            if (remember)
+            {
+                // Checked before the hand-off, so a refused rule leaves the fax where it was.
+                AuthorizationService.DemandAdministrator(Caller);
+                senderId = (await inbox.GetAsync(Caller, id, ct).ConfigureAwait(false)).SenderId;
+                if (string.IsNullOrWhiteSpace(senderId))
+                {
+                    throw new ValidationException("This fax has no sender ID to route by.");
+                }
+            }
+
             var fax = await inbox.HandOffAsync(Caller, id, mailbox.Value, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), ct).ConfigureAwait(false);
             var target = (await accounts.MailboxesAsync(Caller, ct).ConfigureAwait(false)).FirstOrDefault(m => m.Id == fax.MailboxId);
-            Flash($"Fax {id} was handed to {target?.Name ?? "the mailbox"}.");
+            string flash = $"Fax {id} was handed to {target?.Name ?? "the mailbox"}.";
+            if (senderId is not null)
+            {
+                var rule = await rules.SaveAsync(Caller, new RoutingRule { Match = RoutingMatch.SenderId, Pattern = senderId, MailboxId = mailbox.Value }, ct).ConfigureAwait(false);
+                flash += $" Faxes from '{rule.Pattern}' go there from now on (rule {rule.Id}).";
+            }
+
+            Flash(flash);
             return RedirectToPage();
         }
         catch (ValidationException e)
