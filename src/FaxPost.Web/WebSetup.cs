@@ -28,6 +28,7 @@ public static class WebSetup
     {
         services.AddOptions<FaxPostWebOptions>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<UiExceptionHandler>(); // first: pages get the error page, the API problem details
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding errors reach the problem mapper with their reason
@@ -56,10 +57,10 @@ public static class WebSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseFaxPostUiHeaders();
+        app.UseFaxPostUiStatusPages(); // outside the exception handler: it shows the error page for a page's exception too
         app.UseExceptionHandler();
         // Empty error answers under /api become problem details; the web UI keeps its own pages.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal), b => b.UseStatusCodePages());
-        app.UseFaxPostUiStatusPages();
         app.UseRouting();
         app.UseAuthentication();
         app.Use(async (context, next) =>

@@ -63,3 +63,30 @@ public sealed class SecurityHeaderTests(SharedPostOffice shared) : IClassFixture
         }
     }
 }
+
+/// <summary>Failures of the UI are the error page, never a stack trace or JSON; the API keeps problem details.</summary>
+public sealed class UiErrorTests(SharedPostOffice shared) : IClassFixture<SharedPostOffice>
+{
+    [Fact]
+    public async Task A_server_fault_behind_a_page_shows_the_error_page_and_the_api_a_problem()
+    {
+        var office = shared.Office;
+        var user = await office.UserAsync("fault-" + Guid.NewGuid().ToString("N")[..8]);
+        long fax = await office.FaxAsync(user.MailboxId);
+        var stored = await office.Store.Inbound.GetAsync(fax, CancellationToken.None);
+        office.Documents.Delete(stored!.Document); // the pages are gone from the disk behind the post office's back
+
+        using var session = await WebSession.LogInAsync(office, user);
+        using (var download = await session.GetAsync($"/inbox/fax/{fax}/download?format=pdf"))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, download.StatusCode);
+            Assert.Equal("text/html", download.Content.Headers.ContentType!.MediaType);
+            Assert.Contains("Something went wrong", session.LastHtml, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", session.LastHtml, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", string.Join(";", download.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        }
+
+        using var api = office.Client(user.Token);
+        await HttpAssert.ProblemAsync(await api.GetAsync($"/api/v1/faxes/{fax}/document"), 500);
+    }
+}
