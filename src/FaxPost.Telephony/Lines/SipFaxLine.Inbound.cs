@@ -85,8 +85,9 @@ public sealed partial class SipFaxLine
                 return;
             }
 
-            var localIdent = _options.Endpoint.LocalIdent.Length > 0 ? _options.Endpoint.LocalIdent
-                : numbers.DialledNumber is { } d && d.StartsWith('+') ? d : _options.Numbering.BaseE164;
+            var localIdent = FaxIdent(_options.Endpoint.LocalIdent)
+                ?? (numbers.DialledNumber is { } d && d.StartsWith('+') ? FaxIdent(d) : null)
+                ?? _options.Numbering.BaseE164;
             var fax = await call.ReceiveFaxAsync(
                 reception.DocumentPath,
                 FaxOptions(trunk, localIdent, _options.Endpoint.Capabilities),

@@ -126,7 +126,7 @@ public sealed partial class SipFaxLine
         }
 
         reporter.Progress(new CallProgress(CallPhase.Connected, 0, call.PageCount, null));
-        var localIdent = string.IsNullOrEmpty(call.LocalId) ? (_options.Endpoint.LocalIdent.Length > 0 ? _options.Endpoint.LocalIdent : call.CallerNumber ?? "") : call.LocalId;
+        var localIdent = FaxIdent(call.LocalId) ?? FaxIdent(_options.Endpoint.LocalIdent) ?? FaxIdent(call.CallerNumber) ?? "";
         var fax = await invite.Call!.SendFaxAsync(
             call.FaxDocument,
             FaxOptions(trunk, localIdent, capabilities),
@@ -162,6 +162,22 @@ public sealed partial class SipFaxLine
             SipRegistrationState.CredentialsRejected => "the registrar refused our credentials",
             _ => keeper.LastResult is { } r ? $"{r.StatusCode} {r.ReasonPhrase}" : "no answer from the registrar yet",
         };
+    }
+
+    /// <summary>
+    /// A mailbox's fax ID as T.30 can send it (T.30 §5.3.6.2.4: TSI/CSI are at most 20 of digits,
+    /// '+' and space): other characters are dropped; null when nothing is left.
+    /// </summary>
+    internal static string? FaxIdent(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var kept = new string(text.Where(c => char.IsAsciiDigit(c) || c is '+' or ' ').ToArray()).Trim();
+        kept = kept.Length > 20 ? kept[..20].TrimEnd() : kept;
+        return kept.Any(char.IsAsciiDigit) ? kept : null;
     }
 
     /// <summary>The SIP side's result in the post office's terms.</summary>
