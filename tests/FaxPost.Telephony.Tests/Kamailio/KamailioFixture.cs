@@ -50,7 +50,9 @@ internal sealed class KamailioFixture : IAsyncDisposable
         return Count(text);
     }
 
-    public static async Task<KamailioFixture> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken ct = default)
+    /// <param name="users">Digest users and passwords (REGISTER and INVITE are challenged).</param>
+    /// <param name="staticRoutes">Numbers routed to a fixed loopback port without registration (a peer that cannot register).</param>
+    public static async Task<KamailioFixture> StartAsync(IReadOnlyDictionary<string, string> users, IReadOnlyDictionary<string, int>? staticRoutes = null, CancellationToken ct = default)
     {
         const string binary = "/usr/sbin/kamailio";
         if (!File.Exists(binary))
@@ -62,7 +64,7 @@ internal sealed class KamailioFixture : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var port = FreePort();
         var config = Path.Combine(directory, "kamailio.cfg");
-        await File.WriteAllTextAsync(config, Configuration(port, users), ct);
+        await File.WriteAllTextAsync(config, Configuration(port, users, staticRoutes ?? new Dictionary<string, int>()), ct);
         var info = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
@@ -149,8 +151,14 @@ internal sealed class KamailioFixture : IAsyncDisposable
         throw new InvalidOperationException("no free port for kamailio");
     }
 
-    private static string Configuration(int port, IReadOnlyDictionary<string, string> users)
+    private static string Configuration(int port, IReadOnlyDictionary<string, string> users, IReadOnlyDictionary<string, int> staticRoutes)
     {
+        var routes = new StringBuilder();
+        foreach (var (number, target) in staticRoutes)
+        {
+            routes.Append("    if ($rU == \"").Append(number).Append("\") { $du = \"sip:127.0.0.1:").Append(target).Append("\"; t_relay(); exit; }\n");
+        }
+
         var passwords = new StringBuilder();
         foreach (var (user, password) in users)
         {
@@ -207,6 +215,7 @@ internal sealed class KamailioFixture : IAsyncDisposable
                     exit;
                 }
                 if (is_method("INVITE")) { record_route(); }
+            {{routes}}
                 if (!lookup("location")) {
                     xlog("L_NOTICE", "FAXTEST no contact for $rU\n");
                     sl_send_reply("404", "Not Found");
