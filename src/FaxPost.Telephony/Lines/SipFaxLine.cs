@@ -18,7 +18,7 @@ namespace FaxPost.Telephony.Lines;
 /// addresses and a per-source rate limit, then handed to the post office's sink as received faxes.
 /// The post office's line budget (total, reserved inbound) applies on top, across all trunks.
 /// </summary>
-public sealed partial class SipFaxLine : IFaxLine, IAsyncDisposable
+public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDisposable
 {
     private readonly SipFaxLineOptions _options;
     private readonly ILoggerFactory _loggers;
@@ -74,6 +74,22 @@ public sealed partial class SipFaxLine : IFaxLine, IAsyncDisposable
 
     /// <summary>The registration state of a registering trunk; null for one that does not register or before start.</summary>
     public SipRegistrationState? RegistrationState(string trunk) => _keepers.TryGetValue(trunk, out var k) ? k.State : null;
+
+    /// <summary>Each trunk for the post office's status page: channels, calls now, registration state.</summary>
+    public IReadOnlyList<TrunkStatus> TrunkStatuses() => _options.Sip.Trunks.Select(t =>
+    {
+        var (state, healthy) = !t.Register ? ("no registration", true)
+            : _ua is null ? ("not started", false)
+            : !_keepers.TryGetValue(t.Name, out var k) ? ("not registered", false)
+            : k.State switch
+            {
+                SipRegistrationState.Registered => ("registered", true),
+                SipRegistrationState.CredentialsRejected => ("registration refused: wrong user name or password?", false),
+                SipRegistrationState.Failed => ($"registration failed: {k.LastResult?.StatusCode} {k.LastResult?.ReasonPhrase}", false),
+                _ => ("registering", false),
+            };
+        return new TrunkStatus(t.Name, t.Channels, _channels.InUse(t), state, healthy);
+    }).ToList();
 
     /// <summary>Starts the user agent and the registrations (also done by the first call or <see cref="RunInboundAsync"/>).</summary>
     public async Task StartAsync(CancellationToken ct = default)

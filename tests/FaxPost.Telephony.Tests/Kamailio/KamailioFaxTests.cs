@@ -107,6 +107,9 @@ public sealed class KamailioFaxTests : IDisposable
         Assert.Equal(CallResult.LineUnavailable, outcome.Result);
         Assert.Contains("refused our credentials", outcome.Reason, StringComparison.Ordinal);
         Assert.Equal(0, a.InvitesSent);
+        var status = Assert.Single(a.TrunkStatuses());
+        Assert.False(status.Healthy);
+        Assert.Contains("refused", status.State, StringComparison.Ordinal);
         // One REGISTER, challenged; one answer to the challenge, refused; then silence.
         Assert.Equal(2, k.Count($"rx REGISTER from 127.0.0.1"));
         Assert.Equal(1, k.Count($"auth failed for {NumberA}"));

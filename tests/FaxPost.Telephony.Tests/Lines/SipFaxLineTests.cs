@@ -149,6 +149,8 @@ public sealed class SipFaxLineTests : IDisposable
 
         Assert.Equal(CallResult.PermanentFailure, outcome.Result);
         Assert.Equal(0, a.InvitesSent);
+        var status = Assert.Single(a.TrunkStatuses());
+        Assert.Equal(new FaxPost.Core.Lines.TrunkStatus("de", 2, 0, "no registration", true), status);
     }
 
     public void Dispose()
