@@ -16,6 +16,10 @@ public interface IFaxLine
     /// <summary>Whether this line should carry calls to the number (least-cost routing by prefix).</summary>
     bool Serves(string e164);
 
+    /// <summary>Whether a call to the number could start now: a line made of trunks says no while every
+    /// trunk that carries the number is busy, so the job waits in the queue instead of spending a try.</summary>
+    bool HasFreeChannelFor(string e164) => true;
+
     /// <summary>Places one fax call and sends <see cref="OutboundCall.PageCount"/> pages from
     /// <see cref="OutboundCall.FirstPage"/> on. For each page the far end confirms (MCF) the line
     /// awaits <see cref="ICallReporter.PageConfirmedAsync"/> before it sends the next one, so the

@@ -190,7 +190,7 @@ public sealed partial class FaxScheduler
                 continue;
             }
 
-            var line = _lines.FirstOrDefault(l => l.Serves(job.DialNumber) && _perLine.GetValueOrDefault(l) < l.Channels);
+            var line = _lines.FirstOrDefault(l => l.Serves(job.DialNumber) && _perLine.GetValueOrDefault(l) < l.Channels && l.HasFreeChannelFor(job.DialNumber));
             if (line is null)
             {
                 if (_lines.Count == 0)

@@ -63,6 +63,10 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
     /// <summary>INVITEs this line has sent (placed calls, every trunk tried counts).</summary>
     public long InvitesSent => Interlocked.Read(ref _invitesSent);
 
+    /// <summary>False while every trunk carrying the number has all its channels in use (in or out):
+    /// the scheduler then leaves the job queued rather than spending a try on "every trunk is busy".</summary>
+    public bool HasFreeChannelFor(string e164) => _router.Candidates(e164).Any(t => _channels.InUse(t) < t.Channels);
+
     public bool Serves(string e164)
     {
         ArgumentNullException.ThrowIfNull(e164);

@@ -36,6 +36,11 @@ public sealed class ScriptedFaxLine(string name = "scripted", int channels = 4) 
 
     public bool Serves(string e164) => ServesNumber(e164);
 
+    /// <summary>What <see cref="HasFreeChannelFor"/> answers (a line whose trunks for a number are all busy says no).</summary>
+    public Func<string, bool> FreeChannelFor { get; set; } = _ => true;
+
+    public bool HasFreeChannelFor(string e164) => FreeChannelFor(e164);
+
     public async Task<CallOutcome> PlaceCallAsync(OutboundCall call, ICallReporter reporter, CancellationToken ct)
     {
         Calls.Enqueue(call);

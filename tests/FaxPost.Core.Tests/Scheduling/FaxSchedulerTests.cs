@@ -113,6 +113,47 @@ public sealed class FaxSchedulerTests
     }
 
     [Fact]
+    public async Task A_job_whose_trunks_are_all_busy_waits_in_the_queue_without_spending_a_try()
+    {
+        bool free = false;
+        int asked = 0;
+        var line = new ScriptedFaxLine
+        {
+            FreeChannelFor = _ =>
+            {
+                Interlocked.Increment(ref asked);
+                return Volatile.Read(ref free);
+            },
+        };
+        var (office, stop, run) = await StartAsync(null, line);
+        var alice = await office.UserAsync("alice");
+        var job = await office.QueueJobAsync(alice, "+49 30 5550100", maxTries: 1);
+        var scheduler = office.Get<FaxScheduler>();
+        scheduler.Wake();
+
+        // A dispatch pass saw no free channel: no call, no try, still queued.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Volatile.Read(ref asked) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(Volatile.Read(ref asked) > 0, "the scheduler never looked at the job");
+        var waiting = await office.Store.Jobs.GetAsync(job.Id, CancellationToken.None);
+        Assert.Equal(JobState.Queued, waiting!.State);
+        Assert.Equal(0, waiting.Tries);
+        Assert.Empty(line.Calls);
+
+        Volatile.Write(ref free, true);
+        scheduler.Wake();
+        var done = await office.WaitForAsync(job.Id, j => j.State == JobState.Done, "done");
+
+        Assert.Equal(1, done.Tries);
+        Assert.Single(line.Calls);
+        await StopAsync(office, stop, run);
+    }
+
+    [Fact]
     public async Task A_dropped_call_resumes_after_the_last_confirmed_page()
     {
         var line = new ScriptedFaxLine().Then(new ScriptedCall(CallResult.TemporaryFailure, ConfirmPages: 2));
