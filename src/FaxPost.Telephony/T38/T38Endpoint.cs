@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -19,6 +20,7 @@ namespace FaxPost.Telephony.T38;
 public sealed partial class T38Endpoint : IDisposable
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan InputGrace = TimeSpan.FromMilliseconds(500);
     private readonly T38EndpointOptions _options;
     private readonly TimeProvider _time;
     private readonly Socket _socket;
@@ -288,14 +290,19 @@ public sealed partial class T38Endpoint : IDisposable
             {
                 var wait = session.NextDeadline is { } d ? d - now : MaxWait;
                 wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > MaxWait ? MaxWait : wait;
-                waiting ??= _inputs.Reader.WaitToReadAsync(ct).AsTask();
+                var pending = waiting ??= _inputs.Reader.WaitToReadAsync(ct).AsTask();
                 try
                 {
-                    await waiting.WaitAsync(wait, _time, ct).ConfigureAwait(false);
+                    await pending.WaitAsync(wait, _time, ct).ConfigureAwait(false);
                     waiting = null;
                 }
                 catch (TimeoutException)
                 {
+                    if (await InputStillArrivingAsync(pending, ct).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     await FeedAsync(T30Input.Tick, ct).ConfigureAwait(false);
                 }
 
@@ -306,6 +313,43 @@ public sealed partial class T38Endpoint : IDisposable
         }
 
         return (T38CallEnd.Protocol, "");
+    }
+
+    /// <summary>
+    /// A timer runs out only when no input is waiting: datagrams already in the socket that the
+    /// receive loop has not read yet (a busy machine starves it for a moment) come first — they may
+    /// be the very response the timer waits for, and a repeated DIS crossing the far end's DCS ends
+    /// the call (seen with spandsp on a loaded CI machine). Real time, because the socket is real;
+    /// a flood cannot hold a timer off for longer than <see cref="InputGrace"/>.
+    /// </summary>
+    private async Task<bool> InputStillArrivingAsync(Task<bool> waiting, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Pending() > 0 && Stopwatch.GetElapsedTime(started) < InputGrace)
+        {
+            try
+            {
+                await waiting.WaitAsync(TimeSpan.FromMilliseconds(10), TimeProvider.System, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        return false;
+
+        int Pending()
+        {
+            try
+            {
+                return _socket.Available;
+            }
+            catch (ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
     }
 
     private async Task FeedAsync(T30Input input, CancellationToken ct)

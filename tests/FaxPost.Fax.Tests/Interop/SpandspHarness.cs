@@ -86,12 +86,35 @@ internal static partial class SpandspHarness
         return (doc, single);
     }
 
+    /// <summary>
+    /// A UDP port for a process that binds it later (the harness). Taken below the kernel's ephemeral
+    /// range (32768 up), so our own sockets bound to port 0 cannot grab it in between — with many
+    /// calls at once that happened ("bind: Address already in use"). Each test process walks the range
+    /// from its own random start; a port is handed out only if it binds now.
+    /// </summary>
     public static int FreeUdpPort()
     {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
+        for (int tries = 0; tries < PortRange; tries++)
+        {
+            int port = PortBase + (int)((uint)Interlocked.Increment(ref _nextPort) % PortRange);
+            try
+            {
+                using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // in use: try the next one
+            }
+        }
+
+        throw new InvalidOperationException($"no free UDP port in {PortBase}-{PortBase + PortRange - 1}");
     }
+
+    private const int PortBase = 20000;
+    private const int PortRange = 12000;
+    private static int _nextPort = Random.Shared.Next(PortRange);
 
     /// <summary>Starts the harness; the task completes with its exit code and parsed PHASE_E line.</summary>
     public static async Task<HarnessResult> RunAsync(string[] args, TimeSpan timeout)
