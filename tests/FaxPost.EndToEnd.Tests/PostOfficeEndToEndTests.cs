@@ -7,7 +7,7 @@ namespace FaxPost.EndToEnd.Tests;
 
 public sealed class PostOfficeEndToEndTests
 {
-    private static MultipartFormDataContent Submission(string file, params string[] to)
+    internal static MultipartFormDataContent Submission(string file, params string[] to)
     {
         var form = new MultipartFormDataContent();
         foreach (string number in to)
@@ -21,14 +21,14 @@ public sealed class PostOfficeEndToEndTests
         return form;
     }
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    internal static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;
     }
 
-    private static async Task<JsonElement> WaitForJobAsync(HttpClient http, long id, Func<JsonElement, bool> condition, string what)
+    internal static async Task<JsonElement> WaitForJobAsync(HttpClient http, long id, Func<JsonElement, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         JsonElement job = default;
@@ -46,7 +46,7 @@ public sealed class PostOfficeEndToEndTests
         throw new TimeoutException($"job {id} never became {what}: {job}");
     }
 
-    private static long[] JobIds(JsonElement submission) =>
+    internal static long[] JobIds(JsonElement submission) =>
         submission.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("id").GetInt64()).ToArray();
 
     [Fact]

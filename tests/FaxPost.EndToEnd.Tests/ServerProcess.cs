@@ -18,11 +18,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private ServerProcess(string dataDirectory, int port, Dictionary<string, string> environment)
+    private readonly bool _plain;
+
+    private ServerProcess(string dataDirectory, int port, Dictionary<string, string> environment, bool plain)
     {
         DataDirectory = dataDirectory;
         Port = port;
         Environment = environment;
+        _plain = plain;
     }
 
     public string DataDirectory { get; }
@@ -65,11 +68,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         throw new FileNotFoundException($"{file} of {project} was not built ({configuration}/{framework}).");
     }
 
-    public static async Task<ServerProcess> StartNewAsync(Dictionary<string, string>? environment = null)
+    /// <param name="plain">Run the product's own faxpost (its lines come from the configuration, e.g. a
+    /// Sip section) instead of the test host with its scripted line.</param>
+    public static async Task<ServerProcess> StartNewAsync(Dictionary<string, string>? environment = null, bool plain = false)
     {
         string data = Path.Combine(Path.GetTempPath(), "faxpost-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        var server = new ServerProcess(data, FreePort(), environment ?? []);
+        var server = new ServerProcess(data, FreePort(), environment ?? [], plain);
         server.Environment["FAXPOST_TESTLINE_LOG"] = Path.Combine(data, "testline.log");
         var (exit, output) = await server.RunToolAsync("init", "--admin", "admin");
         Assert.True(exit == 0, "faxpost init failed:\n" + output);
@@ -229,7 +234,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private ProcessStartInfo StartInfo(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Sibling("FaxPost.TestHost", "faxpost-testhost.dll"));
+        info.ArgumentList.Add(_plain ? Sibling("FaxPost.Cli", "faxpost.dll") : Sibling("FaxPost.TestHost", "faxpost-testhost.dll"));
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
