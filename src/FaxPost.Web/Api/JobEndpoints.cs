@@ -17,7 +17,6 @@ namespace FaxPost.Web.Api;
 internal static class JobEndpoints
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -114,9 +113,7 @@ internal static class JobEndpoints
         var next = updates.MoveNextAsync().AsTask(); // subscribes before the state is read, so nothing is missed
 
         http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
+        ServerSentEvents.Begin(http.Response);
         var options = json.Value.SerializerOptions;
 
         job = await service.GetAsync(by, id, ct).ConfigureAwait(false);
@@ -170,10 +167,9 @@ internal static class JobEndpoints
                     await WriteAsync(http.Response, last, options, ct).ConfigureAwait(false);
                     quiet = time.GetUtcNow();
                 }
-                else if (time.GetUtcNow() - quiet >= KeepAlive)
+                else if (time.GetUtcNow() - quiet >= ServerSentEvents.KeepAlive)
                 {
-                    await http.Response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
-                    await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    await ServerSentEvents.KeepAliveAsync(http.Response, ct).ConfigureAwait(false);
                     quiet = time.GetUtcNow();
                 }
             }
@@ -184,14 +180,7 @@ internal static class JobEndpoints
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await next.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await ServerSentEvents.StopWatchingAsync(stop, next).ConfigureAwait(false);
         }
     }
 

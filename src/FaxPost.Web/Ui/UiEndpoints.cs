@@ -21,7 +21,6 @@ namespace FaxPost.Web.Ui;
 internal static class UiEndpoints
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static void MapUiEndpoints(this IEndpointRouteBuilder app)
     {
@@ -102,9 +101,7 @@ internal static class UiEndpoints
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var updates = hub.WatchAsync(null, stop.Token).GetAsyncEnumerator(stop.Token);
         var next = updates.MoveNextAsync().AsTask();
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
+        ServerSentEvents.Begin(http.Response);
         await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
 
         var visible = new Dictionary<long, bool>();
@@ -142,10 +139,9 @@ internal static class UiEndpoints
 
                 await tick.ConfigureAwait(false);
                 await RecheckAsync().ConfigureAwait(false);
-                if (time.GetUtcNow() - quiet >= KeepAlive)
+                if (time.GetUtcNow() - quiet >= ServerSentEvents.KeepAlive)
                 {
-                    await http.Response.WriteAsync(": keep-alive\n\n", ct).ConfigureAwait(false);
-                    await http.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                    await ServerSentEvents.KeepAliveAsync(http.Response, ct).ConfigureAwait(false);
                     quiet = time.GetUtcNow();
                 }
             }
@@ -156,14 +152,7 @@ internal static class UiEndpoints
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await next.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await ServerSentEvents.StopWatchingAsync(stop, next).ConfigureAwait(false);
         }
 
         async Task RecheckAsync()
