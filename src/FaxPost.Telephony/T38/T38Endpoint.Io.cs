@@ -73,6 +73,7 @@ public sealed partial class T38Endpoint
         {
             if (e.Kind != UdptlEventKind.Packet)
             {
+                TraceLine(e.Kind == UdptlEventKind.Lost ? $"udptl lost {e.Count} from {e.Sequence}" : $"udptl numbering restarts at {e.Sequence}");
                 continue;
             }
 
@@ -86,9 +87,10 @@ public sealed partial class T38Endpoint
             }
         }
 
+        var at = Now;
         foreach (var input in _received)
         {
-            _inputs.Writer.TryWrite(input);
+            _inputs.Writer.TryWrite(new Arrival(input, at));
         }
     }
 
@@ -137,7 +139,7 @@ public sealed partial class T38Endpoint
                         await Task.Delay(due - Now, _time, ct).ConfigureAwait(false);
                     }
 
-                    _inputs.Writer.TryWrite(T30Input.SendComplete);
+                    _inputs.Writer.TryWrite(new Arrival(T30Input.SendComplete, Now));
                 }
             }
         }

@@ -27,7 +27,7 @@ public sealed partial class T38Endpoint : IDisposable
     private readonly UdptlSender _sender;
     private readonly UdptlReceiver _receiver;
     private readonly T38Terminal _terminal;
-    private readonly Channel<T30Input> _inputs = Channel.CreateUnbounded<T30Input>();
+    private readonly Channel<Arrival> _inputs = Channel.CreateUnbounded<Arrival>();
     private readonly Channel<OutPacket> _outputs = Channel.CreateUnbounded<OutPacket>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _peerKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<T30Input> _received = [];
@@ -43,6 +43,7 @@ public sealed partial class T38Endpoint : IDisposable
     private Func<int, CancellationToken, Task>? _pageConfirmed;
     private Func<string, string, CancellationToken, Task>? _identified;
     private long _start;
+    private TimeSpan _stepTime;
     private int _used;
     private int _confirmedReported;
     private bool _pageOpen;
@@ -276,7 +277,7 @@ public sealed partial class T38Endpoint : IDisposable
     private async Task<(T38CallEnd, string)> StepLoopAsync(CancellationToken ct)
     {
         var session = _session!;
-        await FeedAsync(T30Input.Start, ct).ConfigureAwait(false);
+        await FeedAsync(T30Input.Start, Now, ct).ConfigureAwait(false);
         Task<bool>? waiting = null;
         while (session.State != T30State.Complete)
         {
@@ -303,13 +304,15 @@ public sealed partial class T38Endpoint : IDisposable
                         continue;
                     }
 
-                    await FeedAsync(T30Input.Tick, ct).ConfigureAwait(false);
+                    await FeedAsync(T30Input.Tick, Now, ct).ConfigureAwait(false);
                 }
 
                 continue;
             }
 
-            await FeedAsync(input, ct).ConfigureAwait(false);
+            // The session sees the input at the time it arrived: on a busy machine this loop may get to it
+            // late, and a timer that ran out meanwhile must not act as if the far end had been silent.
+            await FeedAsync(input.Input, input.At, ct).ConfigureAwait(false);
         }
 
         return (T38CallEnd.Protocol, "");
@@ -352,8 +355,10 @@ public sealed partial class T38Endpoint : IDisposable
         }
     }
 
-    private async Task FeedAsync(T30Input input, CancellationToken ct)
+    private async Task FeedAsync(T30Input input, TimeSpan at, CancellationToken ct)
     {
+        // Session time never runs backwards (a tick may have been stepped after an input arrived).
+        _stepTime = at > _stepTime ? at : _stepTime;
         _followUps.Enqueue(input);
         while (_followUps.TryDequeue(out var next))
         {
@@ -362,8 +367,15 @@ public sealed partial class T38Endpoint : IDisposable
                 NoteIdentity(next.Data.Span);
             }
 
+            var before = _session!.State;
+            TraceInput(next);
             _actions.Clear();
-            _actions.AddRange(_session!.Step(next, Now));
+            _actions.AddRange(_session.Step(next, _stepTime));
+            if (_session.State != before)
+            {
+                TraceLine($"state {before} -> {_session.State}");
+            }
+
             foreach (var action in _actions)
             {
                 await HandleAsync(action, ct).ConfigureAwait(false);
@@ -382,6 +394,7 @@ public sealed partial class T38Endpoint : IDisposable
         switch (action.Kind)
         {
             case T30ActionKind.SendTone or T30ActionKind.SendFrames:
+                TraceLine(action.Kind == T30ActionKind.SendTone ? $"tx {action.Tone}" : $"tx {FrameNames(action.Frames)}");
                 Transmit(action, TimeSpan.Zero);
                 break;
             case T30ActionKind.SendImage:
@@ -429,9 +442,11 @@ public sealed partial class T38Endpoint : IDisposable
                 _pageOpen = false;
                 if (action.Accepted)
                 {
+                    var storing = Stopwatch.GetTimestamp();
                     try
                     {
                         await _sink.StoreAsync(ct).ConfigureAwait(false);
+                        TraceLine($"page {action.Page} stored in {Stopwatch.GetElapsedTime(storing).TotalMilliseconds:0} ms");
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or FaxCodecException)
                     {
@@ -456,6 +471,35 @@ public sealed partial class T38Endpoint : IDisposable
             }
         }
     }
+
+    private void TraceInput(T30Input input)
+    {
+        if (_options.Trace is null)
+        {
+            return;
+        }
+
+        switch (input.Kind)
+        {
+            case T30InputKind.Frame:
+                TraceLine($"rx {FrameNames([input.Data.ToArray()])}");
+                break;
+            case T30InputKind.BadFrame:
+                TraceLine("rx bad frame");
+                break;
+            case T30InputKind.ImageEnd:
+                TraceLine("rx end of image");
+                break;
+            case T30InputKind.PageQuality:
+                TraceLine(input.Acceptable ? "page quality good" : "page quality poor");
+                break;
+        }
+    }
+
+    private static string FrameNames(IReadOnlyList<byte[]> frames) =>
+        string.Join(' ', frames.Select(f => T30Frame.TryParse(f, out var frame, out _) ? frame.Type.ToString().ToUpperInvariant() : $"?{Convert.ToHexString(f)}"));
+
+    private void TraceLine(string line) => _options.Trace?.Invoke($"{Now.TotalSeconds,8:0.000} {line}");
 
     private static TimeSpan BitTime(int octets, T30Rate rate) =>
         TimeSpan.FromSeconds(octets * 8.0 / Math.Max(2400, rate.BitRate));
@@ -542,6 +586,9 @@ public sealed partial class T38Endpoint : IDisposable
             Statistics = statistics,
         };
     }
+
+    /// <summary>A session input and when it came (the call's time).</summary>
+    private readonly record struct Arrival(T30Input Input, TimeSpan At);
 
     private readonly record struct OutPacket(byte[] Ifp, TimeSpan LineTime, bool CompletesImage);
 

@@ -56,6 +56,13 @@ public sealed record T38EndpointOptions
     /// <summary>Upper bound for the whole call, whatever the T.30 timers say.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Protocol trace, one line per event with the call's time (T.30 frames each way, image starts
+    /// and ends, state changes, UDPTL packets lost for good); null for none. The call's receive and
+    /// step loops both write to it, so it must be thread-safe.
+    /// </summary>
+    public Action<string>? Trace { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(LocalEndPoint);

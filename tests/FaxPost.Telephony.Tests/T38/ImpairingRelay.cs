@@ -67,10 +67,14 @@ internal sealed class ImpairingRelay : IDisposable
     public int Dropped => AToB.Dropped + BToA.Dropped;
 
     /// <summary>Starts forwarding to A at <paramref name="portA"/> and to B at <paramref name="portB"/>.</summary>
-    public void Start(int portA, int portB) =>
+    public void Start(int portA, int portB)
+    {
+        // Each direction on its own thread with blocking sockets: the "network" must not wait for the
+        // thread pool of the process under test, which a loaded machine can starve for seconds.
         _pumps = Task.WhenAll(
-            PumpAsync(_a, _b, new IPEndPoint(IPAddress.Loopback, portB), _aToB, AToB),
-            PumpAsync(_b, _a, new IPEndPoint(IPAddress.Loopback, portA), _bToA, BToA));
+            Pump(_a, _b, new IPEndPoint(IPAddress.Loopback, portB), _aToB, AToB),
+            Pump(_b, _a, new IPEndPoint(IPAddress.Loopback, portA), _bToA, BToA));
+    }
 
     public async Task StopAsync()
     {
@@ -81,7 +85,26 @@ internal sealed class ImpairingRelay : IDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket via, IPEndPoint to, Impairment impairment, RelayCounters counters)
+    private Task Pump(Socket from, Socket via, IPEndPoint to, Impairment impairment, RelayCounters counters)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Relay(from, via, to, impairment, counters);
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = "relay" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Relay(Socket from, Socket via, IPEndPoint to, Impairment impairment, RelayCounters counters)
     {
         var random = new Random(impairment.Seed);
         var buffer = new byte[65536];
@@ -92,16 +115,22 @@ internal sealed class ImpairingRelay : IDisposable
             int n;
             try
             {
-                n = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                // Short polls so that a stop is noticed without closing the socket under the thread.
+                if (!from.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectRead))
+                {
+                    continue;
+                }
+
+                n = from.Receive(buffer);
             }
             catch (SocketException)
             {
                 // ICMP port unreachable from a send to a party that has gone: keep relaying.
                 continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
             }
 
             counters.Datagrams++;
@@ -121,28 +150,28 @@ internal sealed class ImpairingRelay : IDisposable
                 continue;
             }
 
-            await SendAsync(via, datagram, to);
+            Send(via, datagram, to);
             if (duplicate < impairment.Duplicate)
             {
                 counters.Duplicated++;
-                await SendAsync(via, datagram, to);
+                Send(via, datagram, to);
             }
 
             if (held is not null)
             {
-                await SendAsync(via, held, to);
+                Send(via, held, to);
                 held = null;
             }
         }
     }
 
-    private static async Task SendAsync(Socket via, byte[] datagram, IPEndPoint to)
+    private static void Send(Socket via, byte[] datagram, IPEndPoint to)
     {
         try
         {
-            await via.SendToAsync(datagram, SocketFlags.None, to);
+            via.SendTo(datagram, to);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // The party has gone.
         }
@@ -150,7 +179,7 @@ internal sealed class ImpairingRelay : IDisposable
 
     private static Socket Bind()
     {
-        var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
         s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return s;
     }

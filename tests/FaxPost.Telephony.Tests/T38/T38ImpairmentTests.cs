@@ -117,18 +117,31 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
         var document = SpandspHarness.MakeDocument(dir, 3, fine: true);
         var spandspPort = SpandspHarness.FreeUdpPort();
         var relay = new ImpairingRelay(impairment);
-        using var endpoint = new T38Endpoint(T38TestSupport.Options(relay.EndPointForA, ecm) with { Redundancy = 3 });
+        // Both sides' protocol traces go into the message of a failed assertion.
+        var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var endpoint = new T38Endpoint(T38TestSupport.Options(relay.EndPointForA, ecm) with { Redundancy = 3, Trace = trace.Enqueue });
         relay.Start(endpoint.LocalEndPoint.Port, spandspPort);
         var received = Path.Combine(dir, "received.tif");
-        var spandsp = SpandspHarness.RunAsync([toSpandsp ? "receive" : "send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{relay.PortForB}", "--file", toSpandsp ? received : document, "--redundancy", "3", "--timeout", "150", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
+        var spandsp = SpandspHarness.RunAsync([toSpandsp ? "receive" : "send", "--local", $"{spandspPort}", "--remote", $"127.0.0.1:{relay.PortForB}", "--file", toSpandsp ? received : document, "--redundancy", "3", "--timeout", "150", "--verbose", .. ecm ? Array.Empty<string>() : ["--no-ecm"]], TimeSpan.FromMinutes(3));
         var result = toSpandsp ? await endpoint.SendAsync(document) : await endpoint.ReceiveAsync(received);
         var peer = await spandsp;
         await relay.StopAsync();
         relay.Dispose();
         var log = $"{(toSpandsp ? "to" : "from")} spandsp, ecm={ecm}: {result.End} {result.Completion} {result.Reason} pages={result.Pages} {result.Statistics}\n" +
             $"relay a→b {relay.AToB.Datagrams} ({relay.AToB.Dropped} dropped, {relay.AToB.Reordered} reordered, {relay.AToB.Duplicated} duplicated), " +
-            $"b→a {relay.BToA.Datagrams} ({relay.BToA.Dropped} dropped, {relay.BToA.Reordered} reordered, {relay.BToA.Duplicated} duplicated)\n{peer.Output}";
-        output.WriteLine(log);
+            $"b→a {relay.BToA.Datagrams} ({relay.BToA.Dropped} dropped, {relay.BToA.Reordered} reordered, {relay.BToA.Duplicated} duplicated)\n";
+        // spandsp's verbose log: its T.30 lines (not one per T.38 packet), and only when the call failed.
+        var spandspLines = peer.Output.Split('\n');
+        output.WriteLine(log + string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW ", StringComparison.Ordinal))));
+        if (!result.Success || !peer.Ok || result.Pages != 3)
+        {
+            log += $"spandsp:\n{string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW T.38 ", StringComparison.Ordinal)))}\nFaxPost trace:\n{string.Join('\n', trace)}";
+        }
+        else
+        {
+            log += string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW ", StringComparison.Ordinal)));
+        }
+
         Assert.True(result.Success, log);
         Assert.True(peer.Ok, log);
         Assert.Equal(3, result.Pages);
