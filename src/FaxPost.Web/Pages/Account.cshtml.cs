@@ -2,7 +2,6 @@ using FaxPost.Core;
 using FaxPost.Core.Accounts;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages;
@@ -21,55 +20,41 @@ public sealed class AccountModel(AccountService accounts, IPostOfficeStore store
 
     public async Task OnGetAsync(CancellationToken ct) => Tokens = await accounts.TokensAsync(Caller, ct).ConfigureAwait(false);
 
-    public async Task<IActionResult> OnPostPasswordAsync(string? current, string? @new, string? repeat, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(@new))
+    public Task<IActionResult> OnPostPasswordAsync(string? current, string? @new, string? repeat, CancellationToken ct) =>
+        SubmitFormAsync(async () =>
         {
-            PasswordError = "Enter your current and your new password.";
-        }
-        else if (@new != repeat)
-        {
-            PasswordError = "The two new passwords differ.";
-        }
-        else
-        {
+            if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(@new))
+            {
+                throw new ValidationException("Enter your current and your new password.");
+            }
+
+            if (@new != repeat)
+            {
+                throw new ValidationException("The two new passwords differ.");
+            }
+
             // Always the current password, administrators too (a session left open must not change it);
             // a wrong one counts towards the lock-out like a failed log-in.
             var check = await accounts.LogInAsync(Caller.Login, current, "web", ct).ConfigureAwait(false);
             if (check.Principal is null)
             {
-                PasswordError = check.Failure == LoginFailure.LockedOut ? "Too many wrong passwords: the account is locked for a while." : "The current password is wrong.";
+                throw new ValidationException(check.Failure == LoginFailure.LockedOut ? "Too many wrong passwords: the account is locked for a while." : "The current password is wrong.");
             }
-            else
+
+            await accounts.SetPasswordAsync(Caller, Caller.UserId, current, @new, ct).ConfigureAwait(false);
+            // Other sessions end (their stamp no longer matches); this one is renewed.
+            var user = await store.Users.GetAsync(Caller.UserId, ct).ConfigureAwait(false);
+            if (user is not null)
             {
-                try
-                {
-                    await accounts.SetPasswordAsync(Caller, Caller.UserId, current, @new, ct).ConfigureAwait(false);
-                    // Other sessions end (their stamp no longer matches); this one is renewed.
-                    var user = await store.Users.GetAsync(Caller.UserId, ct).ConfigureAwait(false);
-                    if (user is not null)
-                    {
-                        await SessionStamp.SignInAsync(HttpContext, Caller, user).ConfigureAwait(false);
-                    }
-
-                    Flash("Your password is changed. Other sessions of yours are logged out.");
-                    return RedirectToPage();
-                }
-                catch (ValidationException e)
-                {
-                    PasswordError = e.Message;
-                }
+                await SessionStamp.SignInAsync(HttpContext, Caller, user).ConfigureAwait(false);
             }
-        }
 
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await OnGetAsync(ct).ConfigureAwait(false);
-        return Page();
-    }
+            Flash("Your password is changed. Other sessions of yours are logged out.");
+            return RedirectToPage();
+        }, () => OnGetAsync(ct), showError: m => PasswordError = m);
 
-    public async Task<IActionResult> OnPostCreateTokenAsync(string? name, int? days, CancellationToken ct)
-    {
-        try
+    public Task<IActionResult> OnPostCreateTokenAsync(string? name, int? days, CancellationToken ct) =>
+        SubmitFormAsync(async () =>
         {
             if (days is < 1 or > 3650)
             {
@@ -78,16 +63,9 @@ public sealed class AccountModel(AccountService accounts, IPostOfficeStore store
 
             var (_, secret) = await accounts.CreateTokenAsync(Caller, name ?? "", days is { } d ? TimeSpan.FromDays(d) : null, ct).ConfigureAwait(false);
             NewSecret = secret;
-        }
-        catch (ValidationException e)
-        {
-            TokenError = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
-        await OnGetAsync(ct).ConfigureAwait(false);
-        return Page();
-    }
+            await OnGetAsync(ct).ConfigureAwait(false);
+            return Page();
+        }, () => OnGetAsync(ct), showError: m => TokenError = m);
 
     public async Task<IActionResult> OnPostRevokeAsync(long id, CancellationToken ct)
     {

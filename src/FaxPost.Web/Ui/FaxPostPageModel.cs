@@ -1,4 +1,6 @@
+using FaxPost.Core;
 using FaxPost.Core.Rights;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -24,8 +26,46 @@ public abstract class FaxPostPageModel : PageModel
     [TempData]
     public string? FlashMessage { get; set; }
 
+    /// <summary>Why the last form was refused, shown above it (set by <see cref="SubmitFormAsync"/>).</summary>
+    public string? Error { get; protected set; }
+
     /// <summary>A message shown once at the top of the next page.</summary>
     protected void Flash(string message) => FlashMessage = message;
+
+    /// <summary>
+    /// Runs a form's POST. When the post office refuses the input in words (a <see cref="ValidationException"/>,
+    /// or what <paramref name="alsoRefused"/> accepts, e.g. a duplicate name), the same page is shown again with
+    /// the message and status 400 (409 for a <see cref="ConflictException"/>) after <paramref name="reload"/> has
+    /// loaded what it shows. Anything else goes on to <see cref="PageErrorFilter"/> (the error page).
+    /// </summary>
+    /// <param name="post">The change; returns where to go when it worked (usually a redirect with a flash).</param>
+    /// <param name="reload">Loads the page's content for showing it again.</param>
+    /// <param name="alsoRefused">Other exceptions this form shows as a message rather than the error page.</param>
+    /// <param name="showError">Where the message goes when the page has more than one form (default <see cref="Error"/>).</param>
+    protected async Task<IActionResult> SubmitFormAsync(Func<Task<IActionResult>> post, Func<Task> reload, Func<Exception, bool>? alsoRefused = null, Action<string>? showError = null)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(reload);
+        try
+        {
+            return await post().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ValidationException || alsoRefused?.Invoke(e) == true)
+        {
+            if (showError is null)
+            {
+                Error = e.Message;
+            }
+            else
+            {
+                showError(e.Message);
+            }
+
+            Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
+            await reload().ConfigureAwait(false);
+            return Page();
+        }
+    }
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {

@@ -140,6 +140,22 @@ public sealed class SessionTests(SharedPostOffice shared) : IClassFixture<Shared
     }
 
     [Fact]
+    public async Task A_refused_token_form_shows_the_reason_beside_it_and_creates_nothing()
+    {
+        var user = await Office.UserAsync("tok-" + Guid.NewGuid().ToString("N")[..8]);
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/account");
+        using (var refused = await session.PostFormAsync("/account?handler=CreateToken", ("name", "forever"), ("days", "0")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("A token lives 1 to 3650 days", session.LastHtml, StringComparison.Ordinal);
+            Assert.Contains("<form", session.LastHtml, StringComparison.Ordinal); // the page again, not the error page
+        }
+
+        Assert.DoesNotContain(await Office.Accounts.TokensAsync(await Office.PrincipalAsync(user.Id), CancellationToken.None), t => t.Name == "forever");
+    }
+
+    [Fact]
     public async Task The_password_changes_only_with_the_current_one()
     {
         var user = await Office.UserAsync("pw-" + Guid.NewGuid().ToString("N")[..8]);

@@ -3,7 +3,6 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Admin;
@@ -22,8 +21,6 @@ public sealed class MailboxModel(AccountService accounts) : FaxPostPageModel
     public IReadOnlyList<User> Users { get; private set; } = [];
 
     public IReadOnlyList<Team> Teams { get; private set; } = [];
-
-    public string? Error { get; private set; }
 
     public string Grantee(Grant grant) => grant.GranteeKind == GranteeKind.User
         ? Users.FirstOrDefault(u => u.Id == grant.GranteeId)?.DisplayName ?? $"user {grant.GranteeId}"
@@ -71,22 +68,14 @@ public sealed class MailboxModel(AccountService accounts) : FaxPostPageModel
         throw new ValidationException("Choose a user or a team.");
     }
 
-    private async Task<IActionResult> ChangeAsync(long id, Func<Task<string>> change, CancellationToken ct)
+    private Task<IActionResult> ChangeAsync(long id, Func<Task<string>> change, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             Flash(await change().ConfigureAwait(false));
             return RedirectToPage(new { id });
-        }
-        catch (Exception e) when (e is ValidationException or DuplicateException)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(id, ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(id, ct), e => e is DuplicateException);
     }
 
     private async Task LoadAsync(long id, CancellationToken ct)

@@ -2,7 +2,6 @@ using FaxPost.Core;
 using FaxPost.Core.Retention;
 using FaxPost.Core.Rights;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Admin;
@@ -18,48 +17,38 @@ public sealed class RetentionModel(RetentionService retention) : FaxPostPageMode
     /// <summary>What a clean-up now would delete (a dry run).</summary>
     public IReadOnlyList<CleanupItem> Due { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
     public async Task OnGetAsync(CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
         await LoadAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<IActionResult> OnPostDaysAsync(int? days, CancellationToken ct)
+    public Task<IActionResult> OnPostDaysAsync(int? days, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             await retention.SetDefaultDaysAsync(Caller, days ?? 0, ct).ConfigureAwait(false);
             Flash($"Faxes are now kept {days} days (unless their mailbox says otherwise).");
             return RedirectToPage();
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct));
     }
 
     /// <summary>Runs the clean-up now; the form must carry confirm=yes (the checkbox), so a stray click deletes nothing.</summary>
-    public async Task<IActionResult> OnPostDeleteNowAsync(string? confirm, CancellationToken ct)
+    public Task<IActionResult> OnPostDeleteNowAsync(string? confirm, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
-        if (confirm != "yes")
+        return SubmitFormAsync(async () =>
         {
-            Error = "Tick the box to confirm that these faxes and jobs are deleted for good.";
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            await LoadAsync(ct).ConfigureAwait(false);
-            return Page();
-        }
+            if (confirm != "yes")
+            {
+                throw new ValidationException("Tick the box to confirm that these faxes and jobs are deleted for good.");
+            }
 
-        var removed = await retention.RunAsync(Caller, dryRun: false, ct).ConfigureAwait(false);
-        Flash(removed.Count == 0 ? "Nothing was old enough to delete." : $"{removed.Count} fax(es) and job(s) were deleted.");
-        return RedirectToPage();
+            var removed = await retention.RunAsync(Caller, dryRun: false, ct).ConfigureAwait(false);
+            Flash(removed.Count == 0 ? "Nothing was old enough to delete." : $"{removed.Count} fax(es) and job(s) were deleted.");
+            return RedirectToPage();
+        }, () => LoadAsync(ct));
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -3,7 +3,6 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Admin;
@@ -17,8 +16,6 @@ public sealed class TeamsModel(AccountService accounts) : FaxPostPageModel
 
     public IReadOnlyList<Mailbox> Mailboxes { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
     public string Name(long userId) => Users.FirstOrDefault(u => u.Id == userId)?.DisplayName ?? $"user {userId}";
 
     public Mailbox? MailboxOf(long teamId) => Mailboxes.FirstOrDefault(m => m.OwnerKind == MailboxOwnerKind.Team && m.OwnerId == teamId);
@@ -29,23 +26,15 @@ public sealed class TeamsModel(AccountService accounts) : FaxPostPageModel
         await LoadAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string? email, string? extension, string? faxId, long[]? members, CancellationToken ct)
+    public Task<IActionResult> OnPostCreateAsync(string? name, string? email, string? extension, string? faxId, long[]? members, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             var team = await accounts.CreateTeamAsync(Caller, name ?? "", Blank(email), Blank(extension), Blank(faxId), members ?? [], ct).ConfigureAwait(false);
             Flash($"The team {team.Name} and its mailbox were created.");
             return RedirectToPage();
-        }
-        catch (Exception e) when (e is ValidationException or DuplicateException)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct), e => e is DuplicateException);
     }
 
     public async Task<IActionResult> OnPostMembersAsync(long id, long[]? members, CancellationToken ct)

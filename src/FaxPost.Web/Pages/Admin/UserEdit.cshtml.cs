@@ -2,7 +2,6 @@ using FaxPost.Core;
 using FaxPost.Core.Accounts;
 using FaxPost.Core.Rights;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Admin;
@@ -18,8 +17,6 @@ public sealed class UserEditModel(AccountService accounts) : FaxPostPageModel
     public Mailbox? Personal { get; private set; }
 
     public IReadOnlyList<(Team Team, IReadOnlyList<long> Members)> Teams { get; private set; } = [];
-
-    public string? Error { get; private set; }
 
     public async Task OnGetAsync(long id, CancellationToken ct)
     {
@@ -63,19 +60,11 @@ public sealed class UserEditModel(AccountService accounts) : FaxPostPageModel
     {
         AuthorizationService.DemandAdministrator(Caller);
         _ = await accounts.UserAsync(Caller, id, ct).ConfigureAwait(false);
-        try
+        return await SubmitFormAsync(async () =>
         {
             Flash(await change().ConfigureAwait(false));
             return RedirectToPage(new { id });
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(id, ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(id, ct)).ConfigureAwait(false);
     }
 
     private async Task LoadAsync(long id, CancellationToken ct)

@@ -3,7 +3,6 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Admin;
@@ -15,8 +14,6 @@ public sealed class UsersModel(AccountService accounts) : FaxPostPageModel
 
     public IReadOnlyList<Mailbox> Mailboxes { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
     public string? Extension(long userId) =>
         Mailboxes.FirstOrDefault(m => m.OwnerKind == MailboxOwnerKind.User && m.OwnerId == userId)?.Extension;
 
@@ -26,24 +23,16 @@ public sealed class UsersModel(AccountService accounts) : FaxPostPageModel
         await LoadAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? login, string? displayName, string? email, string? password, string? extension, bool administrator, bool postOffice, CancellationToken ct)
+    public Task<IActionResult> OnPostCreateAsync(string? login, string? displayName, string? email, string? password, string? extension, bool administrator, bool postOffice, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             var roles = (administrator ? Role.Administrator : Role.None) | (postOffice ? Role.PostOffice : Role.None);
             var user = await accounts.CreateUserAsync(Caller, new NewUser(login?.Trim() ?? "", displayName ?? "", Blank(email), string.IsNullOrEmpty(password) ? null : password, roles, Blank(extension)), ct).ConfigureAwait(false);
             Flash($"{user.DisplayName} ({user.Login}) was created with a personal mailbox.");
             return RedirectToPage("/Admin/UserEdit", new { id = user.Id });
-        }
-        catch (Exception e) when (e is ValidationException or DuplicateException)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct), e => e is DuplicateException);
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -5,7 +5,6 @@ using FaxPost.Core.Inbound;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Inbox;
@@ -32,16 +31,13 @@ public sealed class FaxModel(InboxService inbox, IPostOfficeStore store, IDocume
 
     public string MailboxName { get; private set; } = "";
 
-    public string? Error { get; private set; }
-
     public string BackLink => Fax.MailboxId is null && Me.IsPostOffice ? "/postoffice/unroutable" : "/inbox";
 
     // "n", not "page": Razor Pages keeps "page" for the page's own route value.
     public async Task OnGetAsync(long id, int? n, CancellationToken ct) => await LoadAsync(id, n, ct).ConfigureAwait(false);
 
-    public async Task<IActionResult> OnPostHandOffAsync(long id, long? to, string? note, CancellationToken ct)
-    {
-        try
+    public Task<IActionResult> OnPostHandOffAsync(long id, long? to, string? note, CancellationToken ct) =>
+        SubmitFormAsync(async () =>
         {
             if (to is null)
             {
@@ -52,15 +48,7 @@ public sealed class FaxModel(InboxService inbox, IPostOfficeStore store, IDocume
             var target = await store.Mailboxes.GetAsync(to.Value, ct).ConfigureAwait(false);
             Flash($"The fax is handed to {target?.Name ?? "the mailbox"}.");
             return await MayReadAsync(fax.Id, ct).ConfigureAwait(false) ? RedirectToPage(new { id }) : Redirect(Me.IsPostOffice && fax.MailboxId is null ? "/postoffice/unroutable" : "/inbox");
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            await LoadAsync(id, 1, ct).ConfigureAwait(false);
-            return Page();
-        }
-    }
+        }, () => LoadAsync(id, 1, ct));
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {

@@ -24,8 +24,6 @@ public sealed class IndexModel(InboxService inbox) : FaxPostPageModel
 
     public string? To { get; private set; }
 
-    public string? Error { get; private set; }
-
     public string? OlderLink { get; private set; }
 
     public bool Filtered => Sender is not null || From is not null || To is not null;

@@ -5,7 +5,6 @@ using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
 using FaxPost.Web.Api;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.Outbox;
@@ -31,8 +30,6 @@ public sealed class JobModel(JobService jobs, LogService log, AuthorizationServi
     public bool CanDelete { get; private set; }
 
     public bool CanChange { get; private set; }
-
-    public string? Error { get; private set; }
 
     public DateTimeOffset Now { get; private set; }
 
@@ -64,20 +61,8 @@ public sealed class JobModel(JobService jobs, LogService log, AuthorizationServi
         }, ct).ConfigureAwait(false);
 
     /// <summary>Runs an action; a refusal in words (invalid, changed meanwhile) shows the page again with it.</summary>
-    private async Task<IActionResult> ActAsync(long id, Func<Task<IActionResult>> action, CancellationToken ct)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ValidationException or ConflictException)
-        {
-            Error = e.Message;
-            Response.StatusCode = e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
-            await LoadAsync(id, ct).ConfigureAwait(false);
-            return Page();
-        }
-    }
+    private Task<IActionResult> ActAsync(long id, Func<Task<IActionResult>> action, CancellationToken ct) =>
+        SubmitFormAsync(action, () => LoadAsync(id, ct), e => e is ConflictException);
 
     private async Task LoadAsync(long id, CancellationToken ct)
     {

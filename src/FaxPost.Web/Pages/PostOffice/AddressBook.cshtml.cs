@@ -24,8 +24,6 @@ public sealed class AddressBookModel(AddressBookService book) : FaxPostPageModel
 
     public DistributionList? EditingList { get; private set; }
 
-    public string? Error { get; private set; }
-
     public async Task OnGetAsync(long? contact, long? list, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
@@ -99,22 +97,14 @@ public sealed class AddressBookModel(AddressBookService book) : FaxPostPageModel
             return $"{count} contact(s) were imported.";
         }, ct);
 
-    private async Task<IActionResult> ChangeAsync(Func<Task<string>> change, CancellationToken ct)
+    private Task<IActionResult> ChangeAsync(Func<Task<string>> change, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             Flash(await change().ConfigureAwait(false));
             return RedirectToPage();
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct));
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -3,7 +3,6 @@ using FaxPost.Core.Accounts;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Routing;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.PostOffice;
@@ -18,8 +17,6 @@ public sealed class RoutingModel(RoutingRuleService rules, AccountService accoun
     public IReadOnlyList<RoutingRule> Rules { get; private set; } = [];
 
     public IReadOnlyList<Mailbox> Mailboxes { get; private set; } = [];
-
-    public string? Error { get; private set; }
 
     /// <summary>The rule being edited (?edit=id), shown in the form.</summary>
     public RoutingRule? Editing { get; private set; }
@@ -46,10 +43,10 @@ public sealed class RoutingModel(RoutingRuleService rules, AccountService accoun
         }
     }
 
-    public async Task<IActionResult> OnPostSaveAsync(long? id, RoutingMatch? match, string? pattern, long? mailbox, int? order, CancellationToken ct)
+    public Task<IActionResult> OnPostSaveAsync(long? id, RoutingMatch? match, string? pattern, long? mailbox, int? order, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             var rule = new RoutingRule
             {
@@ -62,15 +59,7 @@ public sealed class RoutingModel(RoutingRuleService rules, AccountService accoun
             var saved = await rules.SaveAsync(Caller, rule, ct).ConfigureAwait(false);
             Flash(id is null ? $"Rule {saved.Id} was added." : $"Rule {saved.Id} was changed.");
             return RedirectToPage();
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct));
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)

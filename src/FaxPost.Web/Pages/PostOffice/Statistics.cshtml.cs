@@ -3,7 +3,6 @@ using FaxPost.Core;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Statistics;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.PostOffice;
@@ -20,8 +19,6 @@ public sealed class StatisticsModel(UsageStatistics statistics, TimeProvider tim
 
     public UsageReport Report { get; private set; } = null!;
 
-    public string? Error { get; private set; }
-
     public string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture) + " " + Report.Tariff.Currency;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -30,23 +27,15 @@ public sealed class StatisticsModel(UsageStatistics statistics, TimeProvider tim
         await LoadAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<IActionResult> OnPostTariffAsync(decimal? perPage, decimal? perMinute, int? quota, CancellationToken ct)
+    public Task<IActionResult> OnPostTariffAsync(decimal? perPage, decimal? perMinute, int? quota, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             await statistics.SetTariffAsync(Caller, perPage ?? 0, perMinute ?? 0, quota ?? 0, ct).ConfigureAwait(false);
             Flash("The prices and the quota are saved.");
             return RedirectToPage(new { month = Month });
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct));
     }
 
     private async Task LoadAsync(CancellationToken ct)

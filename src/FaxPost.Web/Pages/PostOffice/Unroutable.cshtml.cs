@@ -8,7 +8,6 @@ using FaxPost.Core.Storage;
 using FaxPost.Imaging.Png;
 using FaxPost.Imaging.Tiff;
 using FaxPost.Web.Ui;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FaxPost.Web.Pages.PostOffice;
@@ -23,8 +22,6 @@ public sealed class UnroutableModel(InboxService inbox, AccountService accounts,
     public IReadOnlyList<InboundFax> Faxes { get; private set; } = [];
 
     public IReadOnlyList<Mailbox> Mailboxes { get; private set; } = [];
-
-    public string? Error { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -59,10 +56,10 @@ public sealed class UnroutableModel(InboxService inbox, AccountService accounts,
 
     /// <summary>Hands the fax off; with <paramref name="remember"/> (administrators) faxes from the same
     /// sender ID go to that mailbox from now on (seed 000: forwarding by CSID).</summary>
-    public async Task<IActionResult> OnPostHandOffAsync(long id, long? mailbox, string? note, bool remember, CancellationToken ct)
+    public Task<IActionResult> OnPostHandOffAsync(long id, long? mailbox, string? note, bool remember, CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        try
+        return SubmitFormAsync(async () =>
         {
             if (mailbox is null)
             {
@@ -92,15 +89,7 @@ public sealed class UnroutableModel(InboxService inbox, AccountService accounts,
 
             Flash(flash);
             return RedirectToPage();
-        }
-        catch (ValidationException e)
-        {
-            Error = e.Message;
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+        }, () => LoadAsync(ct));
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)

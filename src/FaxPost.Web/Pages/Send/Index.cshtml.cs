@@ -62,8 +62,6 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
 
     public SendDraft? Draft { get; private set; }
 
-    public string? Error { get; private set; }
-
     public long MaxUploadBytes => limits.MaxUploadBytes;
 
     public async Task OnGetAsync(long? mailbox, CancellationToken ct)
@@ -77,7 +75,8 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
         var form = await Request.ReadFormAsync(ct).ConfigureAwait(false);
         Form = Read(form);
         var earlier = drafts.Find(Caller, form["draft"]);
-        try
+        Draft = earlier;
+        return await SubmitFormAsync(async () =>
         {
             var uploads = form.Files.Where(f => f.Length > 0 || f.FileName.Length > 0).Select(f => (f.FileName, f.OpenReadStream())).ToList();
             try
@@ -95,16 +94,10 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
                     await stream.DisposeAsync().ConfigureAwait(false);
                 }
             }
-        }
-        catch (Exception e) when (e is ValidationException or DocumentConversionException)
-        {
-            Draft = earlier;
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
 
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+            await LoadAsync(ct).ConfigureAwait(false);
+            return Page();
+        }, () => LoadAsync(ct), e => e is DocumentConversionException).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -112,52 +105,11 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
         var form = await Request.ReadFormAsync(ct).ConfigureAwait(false);
         Form = Read(form);
         var draft = drafts.Find(Caller, form["draft"]);
+        Draft = draft;
         var streams = new List<Stream>();
         try
         {
-            var documents = new List<UploadedDocument>();
-            foreach (var file in draft?.Files ?? [])
-            {
-                var stream = System.IO.File.OpenRead(file.Path);
-                streams.Add(stream);
-                documents.Add(new UploadedDocument(file.Name, stream));
-            }
-
-            foreach (var file in form.Files.Where(f => f.Length > 0))
-            {
-                var stream = file.OpenReadStream();
-                streams.Add(stream);
-                documents.Add(new UploadedDocument(file.FileName, stream));
-            }
-
-            var request = new SubmitRequest
-            {
-                MailboxId = Form.Mailbox,
-                Recipients = Recipients(Form),
-                Documents = documents,
-                Resolution = JobSubmission.Resolution(Form.Resolution),
-                NotBefore = NotBefore(Form),
-                CoverPage = Form.Cover,
-                Subject = Form.Subject,
-                Note = Form.Note,
-                WaitForConversion = TimeSpan.FromSeconds(60),
-            };
-            var created = await jobs.SubmitAsync(Caller, request, ct).ConfigureAwait(false);
-            if (draft is not null)
-            {
-                drafts.Delete(draft.Id);
-            }
-
-            Flash(created.Count == 1
-                ? $"Your fax to {created[0].RecipientName ?? created[0].Destination} is on its way."
-                : $"Your fax to {created.Count} recipients is on its way.");
-            return Redirect("/outbox");
-        }
-        catch (Exception e) when (e is ValidationException or DocumentConversionException)
-        {
-            Draft = draft;
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await SubmitFormAsync(() => SendAsync(form, draft, streams, ct), () => LoadAsync(ct), e => e is DocumentConversionException).ConfigureAwait(false);
         }
         finally
         {
@@ -166,9 +118,47 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
 
-        await LoadAsync(ct).ConfigureAwait(false);
-        return Page();
+    private async Task<IActionResult> SendAsync(IFormCollection form, SendDraft? draft, List<Stream> streams, CancellationToken ct)
+    {
+        var documents = new List<UploadedDocument>();
+        foreach (var file in draft?.Files ?? [])
+        {
+            var stream = System.IO.File.OpenRead(file.Path);
+            streams.Add(stream);
+            documents.Add(new UploadedDocument(file.Name, stream));
+        }
+
+        foreach (var file in form.Files.Where(f => f.Length > 0))
+        {
+            var stream = file.OpenReadStream();
+            streams.Add(stream);
+            documents.Add(new UploadedDocument(file.FileName, stream));
+        }
+
+        var request = new SubmitRequest
+        {
+            MailboxId = Form.Mailbox,
+            Recipients = Recipients(Form),
+            Documents = documents,
+            Resolution = JobSubmission.Resolution(Form.Resolution),
+            NotBefore = NotBefore(Form),
+            CoverPage = Form.Cover,
+            Subject = Form.Subject,
+            Note = Form.Note,
+            WaitForConversion = TimeSpan.FromSeconds(60),
+        };
+        var created = await jobs.SubmitAsync(Caller, request, ct).ConfigureAwait(false);
+        if (draft is not null)
+        {
+            drafts.Delete(draft.Id);
+        }
+
+        Flash(created.Count == 1
+            ? $"Your fax to {created[0].RecipientName ?? created[0].Destination} is on its way."
+            : $"Your fax to {created.Count} recipients is on its way.");
+        return Redirect("/outbox");
     }
 
     private async Task LoadAsync(CancellationToken ct)
