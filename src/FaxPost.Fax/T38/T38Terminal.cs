@@ -12,15 +12,37 @@ public sealed class T38Terminal
 {
     private const int MaxHdlcFrame = T30Frame.MaxLength + 16;
     private readonly int _version;
+    private readonly int _maxImagePacket;
     private readonly byte[] _hdlc = new byte[MaxHdlcFrame];
     private int _hdlcLength;
     private bool _hdlcOverflow;
     private T38DataType _lastDataType;
 
-    public T38Terminal(int version)
+    /// <summary>
+    /// <paramref name="maxImagePacket"/> 0: non-ECM image data goes out in 20 ms of line time per IFP
+    /// packet, right for a sender paced at the line rate. Otherwise each packet carries as much data as
+    /// keeps it at most that long (unpaced senders: fewer, fuller datagrams; spandsp's no-pacing mode
+    /// uses 300-octet chunks).
+    /// </summary>
+    public T38Terminal(int version, int maxImagePacket = 0)
     {
         IfpCodec.CheckVersion(version);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxImagePacket);
         _version = version;
+        _maxImagePacket = maxImagePacket;
+    }
+
+    /// <summary>Octets of non-ECM image data per IFP packet at <paramref name="rate"/>.</summary>
+    public int ImageChunk(T30Rate rate)
+    {
+        if (_maxImagePacket == 0)
+        {
+            return Math.Max(1, rate.BitRate / 8 / 50);
+        }
+
+        // The packet's own octets around the data: type, field count, field type, field length (T.38 Annex A ASN.1).
+        var overhead = IfpCodec.GetDataLength(DataTypeFor(rate), IfpFieldType.T4NonEcmSigEnd, 1) - 1;
+        return Math.Max(1, _maxImagePacket - overhead);
     }
 
     /// <summary>Turns one received IFP packet into session inputs (appended to <paramref name="inputs"/>).</summary>
@@ -130,7 +152,7 @@ public sealed class T38Terminal
                 // T.38 §5.3: training indicator, t4-non-ecm-data in chunks, the last with sig-end.
                 packets.Add(Indicator(TrainingFor(action.Rate)));
                 var type = DataTypeFor(action.Rate);
-                var chunk = Math.Max(1, action.Rate.BitRate / 8 / 50);
+                var chunk = ImageChunk(action.Rate);
                 var data = action.Data.Span;
                 for (var pos = 0; pos < data.Length || pos == 0; pos += chunk)
                 {

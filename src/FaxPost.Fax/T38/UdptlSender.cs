@@ -3,6 +3,7 @@ namespace FaxPost.Fax.T38;
 /// <summary>Settings for <see cref="UdptlSender"/>; usually from the answered SDP (T.38 Annex D).</summary>
 public sealed record UdptlSenderOptions
 {
+    /// <summary>Redundancy (the default, what most peers offer) or FEC (T.38 §9.1 fec-info); any receiver reads both.</summary>
     public UdptlErrorRecovery ErrorRecovery { get; init; } = UdptlErrorRecovery.Redundancy;
 
     /// <summary>Secondaries to carry in each datagram (redundancy mode).</summary>
@@ -23,6 +24,10 @@ public sealed record UdptlSenderOptions
 /// <summary>
 /// Frames IFP packets into UDPTL datagrams with N levels of redundancy or with FEC (T.38 §9.1).
 /// Keeps copies of the last packets it sent in buffers allocated once; encoding allocates nothing.
+/// FEC uses the layout of spandsp's and Asterisk's udptl.c (the one our <see cref="UdptlReceiver"/>
+/// repairs from): fec-npackets is the span, and parity entry m of datagram s is the XOR of packets
+/// s + m − j·entries, j = 1..span, zero-padded to the longest. Debian's libspandsp has no UDPTL, so
+/// no third-party FEC peer checks this here; the tests pin the layout byte for byte instead.
 /// </summary>
 public sealed class UdptlSender
 {
@@ -61,6 +66,24 @@ public sealed class UdptlSender
 
     /// <summary>Longest IFP packet a datagram can carry as its primary.</summary>
     public int MaxIfpLength => _options.MaxDatagramSize - 2 - 2 - RecoveryOverhead;
+
+    /// <summary>
+    /// Longest IFP packet that still leaves room for full protection: a datagram whose primary and
+    /// every packet it protects are this long carries all <see cref="UdptlSenderOptions.Redundancy"/>
+    /// secondaries, or all <see cref="UdptlSenderOptions.FecEntries"/> parity entries, within
+    /// <see cref="UdptlSenderOptions.MaxDatagramSize"/>. Unpaced senders cut image data to this.
+    /// </summary>
+    public int MaxProtectedIfpLength
+    {
+        get
+        {
+            var copies = 1 + (_options.ErrorRecovery == UdptlErrorRecovery.Fec ? _options.FecEntries : _options.Redundancy);
+            // Each copy is a length determinant and the packet; a parity entry is as long as the longest in its group.
+            var share = (_options.MaxDatagramSize - 2 - RecoveryOverhead) / copies;
+            var length = share <= 0x80 ? share - 1 : Math.Max(0x7F, share - 2);
+            return Math.Clamp(length, 1, MaxIfpLength);
+        }
+    }
 
     // Choice octet and count (redundancy), or choice, span length, span and count (FEC).
     private int RecoveryOverhead => _options.ErrorRecovery == UdptlErrorRecovery.Fec ? 4 : 2;

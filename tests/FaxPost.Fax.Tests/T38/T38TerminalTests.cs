@@ -96,4 +96,90 @@ public sealed class T38TerminalTests
         Assert.Equal(Hex("00"), packets[4]);
         Assert.Equal(5, packets.Count);
     }
+
+    /// <summary>Sends <paramref name="octets"/> of image data; returns the data packets' payloads and the packets.</summary>
+    private static (List<byte[]> Chunks, List<byte[]> Packets) SendImage(T38Terminal terminal, int version, T30Rate rate, int octets)
+    {
+        var data = Enumerable.Range(0, octets).Select(i => (byte)(i * 7)).ToArray();
+        var packets = new List<byte[]>();
+        terminal.Translate(new T30Action { Kind = T30ActionKind.SendImage, Rate = rate, Data = data }, packets);
+        Assert.Equal(T38Terminal.TrainingFor(rate), Decode(packets[0], version).Indicator);
+        Assert.Equal(T38Indicator.NoSignal, Decode(packets[^1], version).Indicator);
+        var chunks = new List<byte[]>();
+        for (var i = 1; i < packets.Count - 1; i++)
+        {
+            var packet = Decode(packets[i], version);
+            Assert.Equal(T38Terminal.DataTypeFor(rate), packet.DataType);
+            var field = Assert.Single(packet.Fields.ToArray());
+            Assert.Equal(i == packets.Count - 2 ? IfpFieldType.T4NonEcmSigEnd : IfpFieldType.T4NonEcmData, field.Type);
+            chunks.Add(field.Data);
+        }
+
+        Assert.Equal(data, chunks.SelectMany(c => c));
+        return (chunks, packets);
+    }
+
+    private static (T38Indicator Indicator, T38DataType DataType, List<(IfpFieldType Type, byte[] Data)> Fields) Decode(byte[] ifp, int version)
+    {
+        Assert.True(IfpCodec.TryDecode(ifp, version, out var packet, out var error), error.ToString());
+        var fields = new List<(IfpFieldType, byte[])>();
+        foreach (var f in packet.Fields)
+        {
+            fields.Add((f.Type, f.Data.ToArray()));
+        }
+
+        return (packet.IsIndicator ? packet.Indicator : default, packet.IsIndicator ? default : packet.DataType, fields);
+    }
+
+    [Theory]
+    [InlineData(T30Modulation.V17, 14400, 36)]
+    [InlineData(T30Modulation.V29, 9600, 24)]
+    [InlineData(T30Modulation.V27ter, 2400, 6)]
+    public void Paced_image_data_goes_out_in_20_ms_chunks(T30Modulation modulation, int bitRate, int chunk)
+    {
+        var terminal = new T38Terminal(0);
+        var rate = new T30Rate(modulation, bitRate);
+        Assert.Equal(chunk, terminal.ImageChunk(rate));
+        var (chunks, _) = SendImage(terminal, 0, rate, 1000);
+        Assert.All(chunks.SkipLast(1), c => Assert.Equal(chunk, c.Length));
+        Assert.Equal((1000 + chunk - 1) / chunk, chunks.Count);
+    }
+
+    [Theory]
+    [InlineData(0, 97)]
+    [InlineData(2, 97)]
+    [InlineData(0, 300)]
+    [InlineData(3, 1394)]
+    [InlineData(0, 6)]
+    public void Unpaced_image_data_fills_each_packet_up_to_the_limit(int version, int maxPacket)
+    {
+        var terminal = new T38Terminal(version, maxPacket);
+        foreach (var rate in new[] { new T30Rate(T30Modulation.V17, 14400), new T30Rate(T30Modulation.V27ter, 4800) })
+        {
+            var (chunks, packets) = SendImage(terminal, version, rate, 5000);
+            Assert.Equal(terminal.ImageChunk(rate), chunks[0].Length);
+            Assert.All(chunks.SkipLast(1), c => Assert.Equal(chunks[0].Length, c.Length));
+            // Full packets are exactly the limit: as big as allowed, never bigger.
+            Assert.All(packets.Skip(1).SkipLast(2), p => Assert.Equal(maxPacket, p.Length));
+            Assert.InRange(packets[^2].Length, 1, maxPacket);
+        }
+    }
+
+    [Fact]
+    public void Unpaced_chunks_cut_the_packets_a_page_needs()
+    {
+        var rate = new T30Rate(T30Modulation.V17, 14400);
+        var paced = SendImage(new T38Terminal(0), 0, rate, 40_000).Packets.Count;
+        var unpaced = SendImage(new T38Terminal(0, 97), 0, rate, 40_000).Packets.Count;
+        Assert.True(unpaced * 2 < paced, $"{unpaced} packets unpaced, {paced} paced");
+    }
+
+    [Fact]
+    public void Empty_image_data_still_ends_with_sig_end()
+    {
+        var packets = new List<byte[]>();
+        new T38Terminal(0, 300).Translate(new T30Action { Kind = T30ActionKind.SendImage, Rate = new T30Rate(T30Modulation.V17, 14400), Data = Array.Empty<byte>() }, packets);
+        Assert.Equal(3, packets.Count);
+        Assert.Equal(IfpFieldType.T4NonEcmSigEnd, Assert.Single(Decode(packets[1], 0).Fields).Type);
+    }
 }
