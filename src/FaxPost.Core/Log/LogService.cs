@@ -37,24 +37,20 @@ public sealed class LogService(IPostOfficeStore store, AuthorizationService righ
 
     /// <summary>
     /// The log narrowed further by user, remote number (digits contained) and result, as the console's
-    /// filters ask; the store query picks the time range and direction, the rest is filtered here.
+    /// filters ask. The store applies every filter before the limit, so the first <see cref="LogQuery.Limit"/>
+    /// matches come back however many other records lie in the time range.
     /// </summary>
-    public async Task<IReadOnlyList<TransmissionRecord>> SearchAsync(Principal by, LogQuery query, LogFilter filter, CancellationToken ct)
+    public Task<IReadOnlyList<TransmissionRecord>> SearchAsync(Principal by, LogQuery query, LogFilter filter, CancellationToken ct)
     {
-        if (filter.IsEmpty)
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(filter);
+        string digits = TransmissionRecord.DigitsOf(filter.Number);
+        return QueryAsync(by, query with
         {
-            return await QueryAsync(by, query, ct).ConfigureAwait(false);
-        }
-
-        int limit = query.Limit;
-        var records = await QueryAsync(by, query with { Limit = 100_000 }, ct).ConfigureAwait(false);
-        string digits = new((filter.Number ?? "").Where(char.IsAsciiDigit).ToArray());
-        return records
-            .Where(r => filter.UserId is null || r.UserId == filter.UserId)
-            .Where(r => digits.Length == 0 || new string((r.RemoteNumber ?? "").Where(char.IsAsciiDigit).ToArray()).Contains(digits, StringComparison.Ordinal))
-            .Where(r => string.IsNullOrEmpty(filter.Result) || string.Equals(r.Result, filter.Result, StringComparison.OrdinalIgnoreCase))
-            .Take(limit)
-            .ToList();
+            UserId = filter.UserId,
+            RemoteDigits = digits.Length == 0 ? null : digits,
+            Result = string.IsNullOrWhiteSpace(filter.Result) ? null : filter.Result.Trim(),
+        }, ct);
     }
 
     public static string ToCsv(IEnumerable<TransmissionRecord> records)

@@ -41,4 +41,25 @@ public sealed class TransmissionRecord
 
     /// <summary>Line or trunk that carried it; "internal" for internal faxes.</summary>
     public string? Line { get; set; }
+
+    /// <summary>The ASCII digits of a number in order ("+49 (89) 12-3" → "4989123"): what the log's number search compares.</summary>
+    public static string DigitsOf(string? number)
+    {
+        if (string.IsNullOrEmpty(number))
+        {
+            return "";
+        }
+
+        Span<char> digits = number.Length <= 256 ? stackalloc char[number.Length] : new char[number.Length];
+        int n = 0;
+        foreach (char c in number)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits[n++] = c;
+            }
+        }
+
+        return n == number.Length ? number : new string(digits[..n]);
+    }
 }

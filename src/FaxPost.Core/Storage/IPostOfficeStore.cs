@@ -205,12 +205,23 @@ public interface IAddressBookStore
     Task<bool> DeleteListAsync(long id, CancellationToken ct);
 }
 
+/// <summary>
+/// Which log records, oldest first: From inclusive, To exclusive; every filter given must hold, and
+/// <see cref="Limit"/> counts the records that pass them all (the store filters, then limits).
+/// </summary>
+/// <param name="UserId">Only records of this user.</param>
+/// <param name="RemoteDigits">Only records whose remote number, digits only, contains these digits
+/// (<see cref="TransmissionRecord.DigitsOf"/>); null or empty for any.</param>
+/// <param name="Result">Only records with this result word, case-insensitively (ASCII).</param>
 public sealed record LogQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     Direction? Direction = null,
     IReadOnlyCollection<long>? MailboxIds = null,
-    int Limit = 1000);
+    int Limit = 1000,
+    long? UserId = null,
+    string? RemoteDigits = null,
+    string? Result = null);
 
 public interface ITransmissionLog
 {

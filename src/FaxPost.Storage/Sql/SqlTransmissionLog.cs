@@ -15,8 +15,8 @@ internal sealed class SqlTransmissionLog(SqlDatabase db) : ITransmissionLog
         long id = await db.WriteAsync(
             s => s.Sql(
                     """
-                    INSERT INTO transmission_log (at, direction, mailbox_id, user_id, job_id, fax_id, remote_number, remote_id, pages, duration_ms, result, reason, line)
-                    VALUES (@at, @direction, @mailbox, @user, @job, @fax, @number, @remote, @pages, @duration, @result, @reason, @line) RETURNING id
+                    INSERT INTO transmission_log (at, direction, mailbox_id, user_id, job_id, fax_id, remote_number, remote_digits, remote_id, pages, duration_ms, result, reason, line)
+                    VALUES (@at, @direction, @mailbox, @user, @job, @fax, @number, @digits, @remote, @pages, @duration, @result, @reason, @line) RETURNING id
                     """)
                 .WithTime("@at", record.At)
                 .With("@direction", (int)record.Direction)
@@ -25,6 +25,7 @@ internal sealed class SqlTransmissionLog(SqlDatabase db) : ITransmissionLog
                 .With("@job", record.JobId)
                 .With("@fax", record.FaxId)
                 .With("@number", record.RemoteNumber)
+                .With("@digits", record.RemoteNumber is null ? null : TransmissionRecord.DigitsOf(record.RemoteNumber))
                 .With("@remote", record.RemoteId)
                 .With("@pages", record.Pages)
                 .With("@duration", (long)record.Duration.TotalMilliseconds)
@@ -37,13 +38,18 @@ internal sealed class SqlTransmissionLog(SqlDatabase db) : ITransmissionLog
         return id;
     }
 
-    /// <summary>Oldest first (the order of an export); From is inclusive, To exclusive.</summary>
+    /// <summary>Oldest first (the order of an export); From is inclusive, To exclusive; the limit counts matches only.</summary>
     public async Task<IReadOnlyList<TransmissionRecord>> QueryAsync(LogQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.MailboxIds is { Count: 0 } || query.Limit <= 0)
         {
             return [];
+        }
+
+        if (query.RemoteDigits is { } digits && TransmissionRecord.DigitsOf(digits) != digits)
+        {
+            throw new ArgumentException("RemoteDigits holds digits only.", nameof(query));
         }
 
         return await db.ReadAsync(
@@ -75,12 +81,40 @@ internal sealed class SqlTransmissionLog(SqlDatabase db) : ITransmissionLog
                     where.Add("mailbox_id " + inList);
                 }
 
+                if (query.UserId is { } user)
+                {
+                    cmd.With("@user", user);
+                    where.Add("user_id = @user");
+                }
+
+                if (!string.IsNullOrEmpty(query.RemoteDigits))
+                {
+                    // Digits only (checked above), so the pattern holds no LIKE wildcards.
+                    cmd.With("@digits", "%" + query.RemoteDigits + "%");
+                    where.Add("remote_digits LIKE @digits");
+                }
+
+                if (!string.IsNullOrEmpty(query.Result))
+                {
+                    // ASCII lower case on both sides (SQLite's lower() knows no other), as the result index is built.
+                    cmd.With("@result", AsciiLower(query.Result));
+                    where.Add("lower(result) = @result");
+                }
+
                 cmd.With("@limit", query.Limit);
                 cmd.Text = $"SELECT {Columns} FROM transmission_log{SqlWhere.Of(where)} ORDER BY at, id LIMIT @limit";
                 return cmd.ListAsync(Read, ct);
             },
             ct).ConfigureAwait(false);
     }
+
+    private static string AsciiLower(string s) => string.Create(s.Length, s, static (span, text) =>
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            span[i] = char.IsAsciiLetterUpper(text[i]) ? (char)(text[i] | 0x20) : text[i];
+        }
+    });
 
     private TransmissionRecord Read(DbDataReader r) => new()
     {

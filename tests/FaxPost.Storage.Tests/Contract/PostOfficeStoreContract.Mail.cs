@@ -165,7 +165,7 @@ public abstract partial class PostOfficeStoreContract
         await using (var connection = await store.Dialect.OpenAsync(Ct))
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = "DROP TABLE mail_queue; DROP TABLE mail_messages; DELETE FROM schema_version WHERE version > 1";
+            cmd.CommandText = PostOfficeStoreContract.UndoLogSearch + "; DROP TABLE mail_queue; DROP TABLE mail_messages; DELETE FROM schema_version WHERE version > 1";
             await cmd.ExecuteNonQueryAsync(Ct);
         }
 

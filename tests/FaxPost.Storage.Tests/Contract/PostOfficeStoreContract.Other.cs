@@ -173,6 +173,88 @@ public abstract partial class PostOfficeStoreContract
         Assert.Equal("sip-1", busy.Line);
     }
 
+    /// <summary>SQL that takes migration 4 (log search) back out, for tests that start from an older schema.</summary>
+    internal const string UndoLogSearch =
+        "DROP INDEX transmission_log_user; DROP INDEX transmission_log_result; ALTER TABLE transmission_log DROP COLUMN remote_digits";
+
+    private static TransmissionRecord LogRecord(int i, long? user, string? number, string result) => new()
+    {
+        At = Sample.T0.AddMinutes(i),
+        Direction = Direction.Send,
+        MailboxId = 1 + (i % 2),
+        UserId = user,
+        RemoteNumber = number,
+        Pages = 1,
+        Duration = TimeSpan.FromSeconds(30),
+        Result = result,
+    };
+
+    [Fact]
+    public async Task Transmission_log_filters_by_user_number_digits_and_result_before_the_limit()
+    {
+        // 40 records of others first, then the matches: a limit applied before filtering would find none.
+        var all = new List<TransmissionRecord>();
+        for (int i = 0; i < 40; i++)
+        {
+            all.Add(LogRecord(i, 11, "+33 1 5555 " + i, "ok"));
+        }
+
+        all.Add(LogRecord(40, 10, "+49 (89) 123-40", "OK"));
+        all.Add(LogRecord(41, 10, "0049 89 123 41", "busy"));
+        all.Add(LogRecord(42, 10, null, "ok"));
+        all.Add(LogRecord(43, null, "+49 89 12341", "ok"));
+        all.Add(LogRecord(44, 10, "+49 89 12344", "Busy"));
+        foreach (var r in all)
+        {
+            await Store.Log.AddAsync(r, Ct);
+        }
+
+        async Task<long[]> Ids(LogQuery q) => (await Store.Log.QueryAsync(q, Ct)).Select(r => r.Id).ToArray();
+        long[] Of(params int[] i) => i.Select(n => all[n].Id).ToArray();
+
+        Assert.Equal(Of(40, 41, 42, 44), await Ids(new LogQuery(UserId: 10)));
+        Assert.Equal(Of(40, 41), await Ids(new LogQuery(UserId: 10, Limit: 2)));
+        Assert.Equal(Of(44), await Ids(new LogQuery(UserId: 10, From: Sample.T0.AddMinutes(43))));
+        // Digits inside the number, whatever the punctuation around them.
+        Assert.Equal(Of(40, 41, 43, 44), await Ids(new LogQuery(RemoteDigits: "8912")));
+        Assert.Equal(Of(41, 43), await Ids(new LogQuery(RemoteDigits: "8912341")));
+        Assert.Equal(Of(43), await Ids(new LogQuery(RemoteDigits: "8912341", UserId: null, Result: "ok", MailboxIds: [2])));
+        Assert.Empty(await Ids(new LogQuery(RemoteDigits: "777")));
+        // The result word in any case.
+        Assert.Equal(Of(41, 44), await Ids(new LogQuery(Result: "BUSY")));
+        Assert.Equal(Of(40, 42), await Ids(new LogQuery(Result: "ok", UserId: 10)));
+        Assert.Equal(Of(44), await Ids(new LogQuery(Result: "busy", RemoteDigits: "12344", UserId: 10, Direction: Direction.Send)));
+        Assert.Empty(await Ids(new LogQuery(Result: "busy", Direction: Direction.Receive)));
+        // A percent sign or underscore is no wildcard: only digits are accepted.
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Log.QueryAsync(new LogQuery(RemoteDigits: "8_%"), Ct));
+    }
+
+    [Fact]
+    public async Task Upgrading_fills_the_digits_of_log_records_written_before_the_log_search()
+    {
+        var store = OpenTracked();
+        await using (var connection = await store.Dialect.OpenAsync(Ct))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = UndoLogSearch + "; DELETE FROM schema_version WHERE version > 3";
+            await cmd.ExecuteNonQueryAsync(Ct);
+            cmd.CommandText =
+                "INSERT INTO transmission_log (at, direction, pages, duration_ms, result, remote_number) VALUES " +
+                "(@at, 1, 1, 0, 'ok', '+49 (89) 12-3'), (@at, 1, 1, 0, 'ok', NULL), (@at, 1, 1, 0, 'ok', 'abc'), (@at, 1, 1, 0, 'ok', '004989123')";
+            var at = cmd.CreateParameter();
+            at.ParameterName = "@at";
+            at.Value = store.Dialect.Time(Sample.T0)!;
+            cmd.Parameters.Add(at);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal(Latest, await store.MigrateAsync(Ct));
+
+        var found = await store.Log.QueryAsync(new LogQuery(RemoteDigits: "4989123"), Ct);
+        Assert.Equal(["+49 (89) 12-3", "004989123"], found.Select(r => r.RemoteNumber));
+        Assert.Single(await store.Log.QueryAsync(new LogQuery(RemoteDigits: "0049"), Ct));
+    }
+
     [Fact]
     public async Task Settings_are_read_written_and_overwritten()
     {
