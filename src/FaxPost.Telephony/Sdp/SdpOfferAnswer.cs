@@ -91,8 +91,9 @@ public static class SdpOfferAnswer
 
     /// <summary>
     /// T.38 Annex D parameter negotiation: version and bit rate are the lower of the two; rate
-    /// management follows the offer; datagram size is the lower one; FEC is kept only if both
-    /// support it, else redundancy; MMR/JBIG/fill-bit removal only if both sides do.
+    /// management follows the offer; datagram size is the lower one; MMR/JBIG/fill-bit removal only
+    /// if both sides do. Error correction follows the offer (we send and repair both redundancy and
+    /// FEC) unless either side says t38UDPNoEC; <paramref name="ours"/> names only what we offer.
     /// </summary>
     public static T38Options AnswerT38(T38Options offered, T38Options ours) => new()
     {
@@ -112,8 +113,8 @@ public static class SdpOfferAnswer
         },
         ErrorCorrection = (offered.ErrorCorrection, ours.ErrorCorrection) switch
         {
-            (T38ErrorCorrection.Fec, T38ErrorCorrection.Fec) => T38ErrorCorrection.Fec,
             (T38ErrorCorrection.None, _) or (_, T38ErrorCorrection.None) => T38ErrorCorrection.None,
+            (T38ErrorCorrection.Fec, _) => T38ErrorCorrection.Fec,
             _ => T38ErrorCorrection.Redundancy,
         },
     };

@@ -27,6 +27,8 @@ public enum T38CallEnd
 /// <summary>UDPTL and IFP counters of one call.</summary>
 /// <param name="DatagramsReceived">Every datagram from the peer, well-formed or not.</param>
 /// <param name="NotSent">IFP packets too large for <see cref="T38EndpointOptions.MaxDatagramSize"/>, dropped.</param>
+/// <param name="Recovered">Lost packets rebuilt from the peer's secondaries or FEC parity.</param>
+/// <param name="RecoveredByFec">Of those, the ones rebuilt from FEC parity.</param>
 public readonly record struct T38LineStatistics(
     long DatagramsSent,
     long DatagramsReceived,
@@ -35,7 +37,8 @@ public readonly record struct T38LineStatistics(
     long FromStrangers,
     long Lost,
     long Recovered,
-    long NotSent = 0);
+    long NotSent = 0,
+    long RecoveredByFec = 0);
 
 /// <summary>The result of one fax call over T.38.</summary>
 public sealed record T38CallResult

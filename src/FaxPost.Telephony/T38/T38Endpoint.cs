@@ -65,9 +65,17 @@ public sealed partial class T38Endpoint : IDisposable
         _time = time ?? TimeProvider.System;
         _socket = new Socket(options.LocalEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(options.LocalEndPoint);
-        _sender = new UdptlSender(new UdptlSenderOptions { Redundancy = options.Redundancy, MaxDatagramSize = options.MaxDatagramSize });
+        _sender = new UdptlSender(new UdptlSenderOptions
+        {
+            ErrorRecovery = options.ErrorRecovery,
+            Redundancy = options.Redundancy,
+            FecSpan = options.FecSpan,
+            FecEntries = options.FecEntries,
+            MaxDatagramSize = options.MaxDatagramSize,
+        });
         _receiver = new UdptlReceiver(new UdptlReceiverOptions { T38Version = options.T38Version });
-        _terminal = new T38Terminal(options.T38Version);
+        // Paced, image data goes in 20 ms chunks; unpaced, in the largest that keep full protection.
+        _terminal = new T38Terminal(options.T38Version, options.Pacing ? 0 : _sender.MaxProtectedIfpLength);
         if (options.Peer is { } peer)
         {
             _peer = peer;
@@ -556,7 +564,7 @@ public sealed partial class T38Endpoint : IDisposable
         var stats = _receiver.Statistics;
         var statistics = new T38LineStatistics(
             Interlocked.Read(ref _datagramsSent), Interlocked.Read(ref _datagramsReceived), stats.Malformed, Interlocked.Read(ref _ifpErrors),
-            Interlocked.Read(ref _fromStrangers), stats.Lost, stats.FromRedundancy + stats.FromFec, Interlocked.Read(ref _notSent));
+            Interlocked.Read(ref _fromStrangers), stats.Lost, stats.FromRedundancy + stats.FromFec, Interlocked.Read(ref _notSent), stats.FromFec);
         if (end == T38CallEnd.Protocol && result is { Success: false })
         {
             reason = $"{result.Completion}: {result.Detail}";

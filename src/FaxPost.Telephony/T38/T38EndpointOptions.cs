@@ -1,5 +1,7 @@
 using System.Net;
 using FaxPost.Fax.T30;
+using FaxPost.Fax.T38;
+using FaxPost.Telephony.Sdp;
 
 namespace FaxPost.Telephony.T38;
 
@@ -18,8 +20,20 @@ public sealed record T38EndpointOptions
     /// <summary>T.38 version spoken (0–3; IFP encoding differs between 0–1 and 2–3).</summary>
     public int T38Version { get; init; }
 
+    /// <summary>
+    /// How our datagrams protect against loss (T.38 §9.1): secondaries (redundancy, SDP t38UDPRedundancy)
+    /// or XOR parity (FEC, t38UDPFEC). Received datagrams are repaired whichever the peer uses.
+    /// </summary>
+    public UdptlErrorRecovery ErrorRecovery { get; init; } = UdptlErrorRecovery.Redundancy;
+
     /// <summary>UDPTL secondaries per datagram (T.38 §9.1 redundancy); 0 for none.</summary>
     public int Redundancy { get; init; } = 3;
+
+    /// <summary>FEC: packets each parity entry covers (fec-npackets).</summary>
+    public int FecSpan { get; init; } = 3;
+
+    /// <summary>FEC: parity entries per datagram, each over an interleaved group.</summary>
+    public int FecEntries { get; init; } = 3;
 
     /// <summary>Largest datagram we send (T38FaxMaxDatagram, SDP); secondaries that do not fit are left out.</summary>
     public int MaxDatagramSize { get; init; } = 400;
@@ -63,6 +77,23 @@ public sealed record T38EndpointOptions
     /// </summary>
     public Action<string>? Trace { get; init; }
 
+    /// <summary>
+    /// These options as the SDP agreement says (T.38 Annex D): version, the far end's datagram limit,
+    /// and the error correction: t38UDPFEC sends FEC, t38UDPRedundancy redundancy, t38UDPNoEC neither.
+    /// </summary>
+    public T38EndpointOptions WithAgreed(T38Options agreed)
+    {
+        ArgumentNullException.ThrowIfNull(agreed);
+        return this with
+        {
+            T38Version = Math.Clamp(agreed.Version, 0, 3),
+            // The endpoint needs room for a 256-octet ECM frame; a peer announcing less still gets 300.
+            MaxDatagramSize = Math.Clamp(agreed.MaxDatagram ?? MaxDatagramSize, 300, 65000),
+            ErrorRecovery = agreed.ErrorCorrection == T38ErrorCorrection.Fec ? UdptlErrorRecovery.Fec : UdptlErrorRecovery.Redundancy,
+            Redundancy = agreed.ErrorCorrection == T38ErrorCorrection.None ? 0 : Redundancy,
+        };
+    }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(LocalEndPoint);
@@ -74,6 +105,11 @@ public sealed record T38EndpointOptions
         if (Redundancy is < 0 or > 16)
         {
             throw new ArgumentOutOfRangeException(nameof(Redundancy), Redundancy, "redundancy is 0 to 16");
+        }
+
+        if (FecSpan is < 1 or > 8 || FecEntries is < 1 or > 8 || FecSpan * FecEntries > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FecSpan), $"FEC span {FecSpan} x {FecEntries} entries: each 1 to 8, at most 32 packets in all");
         }
 
         // ECM frames carry 256 octets of data plus the HDLC header and IFP overhead.

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using FaxPost.Fax.T38;
 using FaxPost.Telephony.Sdp;
+using FaxPost.Telephony.T38;
 using FaxPost.Telephony.Tests.Sip;
 
 namespace FaxPost.Telephony.Tests.Sdp;
@@ -71,7 +73,7 @@ public sealed class SdpTests
         Assert.Equal(0, t38.Version);           // ours is 0, theirs 3
         Assert.Equal(14400, t38.MaxBitRate);    // ours 14400, theirs 33600
         Assert.Equal(320, t38.MaxDatagram);     // min(320, 400)
-        Assert.Equal(T38ErrorCorrection.Redundancy, t38.ErrorCorrection); // we do not do FEC
+        Assert.Equal(T38ErrorCorrection.Fec, t38.ErrorCorrection); // offered FEC: we send and repair it too
         Assert.False(t38.TranscodingMmr);
         Assert.Equal("192.0.2.10", answer.Connection!.Address);
 
@@ -149,7 +151,38 @@ public sealed class SdpTests
         Assert.True(answer.FillBitRemoval);
         Assert.Equal(T38RateManagement.LocalTcf, answer.RateManagement);
         Assert.Equal(T38ErrorCorrection.None, SdpOfferAnswer.AnswerT38(offered with { ErrorCorrection = T38ErrorCorrection.None }, ours).ErrorCorrection);
-        Assert.Equal(T38ErrorCorrection.Redundancy, SdpOfferAnswer.AnswerT38(offered, ours with { ErrorCorrection = T38ErrorCorrection.Redundancy }).ErrorCorrection);
+        Assert.Equal(T38ErrorCorrection.None, SdpOfferAnswer.AnswerT38(offered, ours with { ErrorCorrection = T38ErrorCorrection.None }).ErrorCorrection);
+    }
+
+    [Theory]
+    [InlineData(T38ErrorCorrection.Fec, T38ErrorCorrection.Redundancy, T38ErrorCorrection.Fec)]
+    [InlineData(T38ErrorCorrection.Fec, T38ErrorCorrection.Fec, T38ErrorCorrection.Fec)]
+    [InlineData(T38ErrorCorrection.Redundancy, T38ErrorCorrection.Fec, T38ErrorCorrection.Redundancy)]
+    [InlineData(T38ErrorCorrection.Redundancy, T38ErrorCorrection.Redundancy, T38ErrorCorrection.Redundancy)]
+    [InlineData(T38ErrorCorrection.None, T38ErrorCorrection.Fec, T38ErrorCorrection.None)]
+    [InlineData(T38ErrorCorrection.Fec, T38ErrorCorrection.None, T38ErrorCorrection.None)]
+    public void T38_error_correction_follows_the_offer(T38ErrorCorrection offered, T38ErrorCorrection ours, T38ErrorCorrection expected)
+    {
+        var answer = SdpOfferAnswer.AnswerT38(new T38Options { ErrorCorrection = offered }, new T38Options { ErrorCorrection = ours });
+        Assert.Equal(expected, answer.ErrorCorrection);
+    }
+
+    [Theory]
+    [InlineData("t38UDPFEC", UdptlErrorRecovery.Fec, 3)]
+    [InlineData("t38UDPRedundancy", UdptlErrorRecovery.Redundancy, 3)]
+    [InlineData("t38UDPNoEC", UdptlErrorRecovery.Redundancy, 0)]
+    public void The_agreed_error_correction_sets_what_the_endpoint_sends(string ec, UdptlErrorRecovery recovery, int redundancy)
+    {
+        // An offer as a gateway writes it, answered by us; the endpoint takes the answer's values.
+        var offer = SdpSessionDescription.Parse(
+            "v=0\r\no=- 1 1 IN IP4 192.0.2.41\r\ns=-\r\nc=IN IP4 192.0.2.41\r\nt=0 0\r\n" +
+            $"m=image 4000 udptl t38\r\na=T38FaxVersion:0\r\na=T38MaxBitRate:14400\r\na=T38FaxMaxDatagram:320\r\na=T38FaxUdpEC:{ec}\r\n");
+        var agreed = SdpSessionDescription.Parse(SdpOfferAnswer.Answer(offer, Local).ToString()).Media[0].T38;
+        var endpoint = new T38EndpointOptions { T38Version = 2 }.WithAgreed(agreed);
+        Assert.Equal(recovery, endpoint.ErrorRecovery);
+        Assert.Equal(redundancy, endpoint.Redundancy);
+        Assert.Equal(0, endpoint.T38Version);
+        Assert.Equal(320, endpoint.MaxDatagramSize);
     }
 
     [Theory]

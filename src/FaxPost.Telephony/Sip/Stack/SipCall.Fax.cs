@@ -47,16 +47,8 @@ public sealed partial class SipCall
 
             var agreed = T38!;
             var peer = RemoteT38EndPoint!;
-            var endpointOptions = options.Endpoint with
-            {
-                LocalEndPoint = _media.ReleaseImage(),
-                Peer = peer,
-                T38Version = Math.Clamp(agreed.Version, 0, 3),
-                // The endpoint needs room for a 256-octet ECM frame; a peer announcing less still gets 300.
-                MaxDatagramSize = Math.Clamp(agreed.MaxDatagram ?? options.Endpoint.MaxDatagramSize, 300, 65000),
-                Redundancy = agreed.ErrorCorrection == T38ErrorCorrection.None ? 0 : options.Endpoint.Redundancy,
-            };
-            SipStackLog.CallEvent(_ua.Log, CallId, $"T.38 fax starts: local {endpointOptions.LocalEndPoint}, peer {peer}, version {endpointOptions.T38Version}, datagram {endpointOptions.MaxDatagramSize}");
+            var endpointOptions = options.Endpoint.WithAgreed(agreed) with { LocalEndPoint = _media.ReleaseImage(), Peer = peer };
+            SipStackLog.CallEvent(_ua.Log, CallId, $"T.38 fax starts: local {endpointOptions.LocalEndPoint}, peer {peer}, version {endpointOptions.T38Version}, datagram {endpointOptions.MaxDatagramSize}, {agreed.ErrorCorrection}");
             T38CallResult fax;
             using (var endpoint = new T38Endpoint(endpointOptions, options.Time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _hangup.Token))
