@@ -9,6 +9,7 @@ public sealed partial class T30Session
     private bool _awaitSendComplete;
     private bool _morePages;
     private bool _pageNeedsResend;
+    private int _pageRetransmissions;
     private byte[] _page = [];
     private int _block;
     private int _blockCount;
@@ -297,8 +298,21 @@ public sealed partial class T30Session
                 PageDone(retrain: true);
                 break;
             case T30FrameType.Rtn:
-                // T.30 §5.3.6.2.9: retrain, then send the page again.
+                // T.30 §5.3.6.2.9: retrain, then send the page again; a page the far end keeps
+                // rejecting ends the call rather than looping.
                 Disarm(T30Timer.T4);
+                if (++_pageRetransmissions > _options.MaxPageRetransmissions)
+                {
+                    Finish(T30Completion.PageRejected, $"RTN for page {_pagesSent + 1} after {_pageRetransmissions} tries", sendDcn: true);
+                    return;
+                }
+
+                // A poor page at this rate: retrain one step slower where there is one.
+                if (T30Negotiation.TryFallback(_dcs!.Rate, _remoteDis!.Modems & _options.Capabilities.Modems, out var slower))
+                {
+                    _dcs.Rate = slower;
+                }
+
                 _pageNeedsResend = true;
                 _commandTries = 0;
                 SendDcsAndTcf();
@@ -337,6 +351,7 @@ public sealed partial class T30Session
     private void PageDone(bool retrain)
     {
         _pagesSent++;
+        _pageRetransmissions = 0;
         _page = [];
         if (!_morePages)
         {

@@ -53,6 +53,12 @@ public sealed record T30SessionOptions
     /// <summary>How long a far end may keep answering RNR before we give up (T.30 A.5.5).</summary>
     public TimeSpan T5 { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Sending: how often one page is sent again after RTN (T.30 §5.3.6.2.9 leaves it to the sender)
+    /// before the call ends with <see cref="T30Completion.PageRejected"/>.
+    /// </summary>
+    public int MaxPageRetransmissions { get; init; } = 2;
+
     /// <summary>How many PPRs for one block before the sender must send CTC or EOR (T.30 A.5.2: 4).</summary>
     public int MaxPprPerBlock { get; init; } = 4;
 
@@ -250,6 +256,8 @@ public enum T30Completion : byte
     ReceiverNotReady,
     /// <summary>Sending: a command got no response after every try.</summary>
     NoResponse,
+    /// <summary>Sending: the far end answered RTN to one page every time it was sent.</summary>
+    PageRejected,
 }
 
 public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs, int PagesSent = 0)

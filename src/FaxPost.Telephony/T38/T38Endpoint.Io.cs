@@ -68,15 +68,21 @@ public sealed partial class T38Endpoint
             return;
         }
 
-        _received.Clear();
+        var at = Now;
         foreach (var e in _receiver.Events)
         {
             if (e.Kind != UdptlEventKind.Packet)
             {
                 TraceLine(e.Kind == UdptlEventKind.Lost ? $"udptl lost {e.Count} from {e.Sequence}" : $"udptl numbering restarts at {e.Sequence}");
+                if (e.Kind == UdptlEventKind.Lost)
+                {
+                    _inputs.Writer.TryWrite(new Arrival(T30Input.Tick, at, e.Count));
+                }
+
                 continue;
             }
 
+            _received.Clear();
             if (_terminal.Receive(_receiver.Payload(e), _received) == IfpError.None)
             {
                 Interlocked.Increment(ref _validPackets);
@@ -85,12 +91,11 @@ public sealed partial class T38Endpoint
             {
                 Interlocked.Increment(ref _ifpErrors);
             }
-        }
 
-        var at = Now;
-        foreach (var input in _received)
-        {
-            _inputs.Writer.TryWrite(new Arrival(input, at));
+            foreach (var input in _received)
+            {
+                _inputs.Writer.TryWrite(new Arrival(input, at));
+            }
         }
     }
 

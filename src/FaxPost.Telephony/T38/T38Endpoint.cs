@@ -318,6 +318,17 @@ public sealed partial class T38Endpoint : IDisposable
                 continue;
             }
 
+            if (input.Lost > 0)
+            {
+                // Page data lost in the network: the page is judged with the rows it lacks.
+                if (_pageOpen && session.Mode is { Ecm: false })
+                {
+                    _sink?.NoteLost(input.Lost);
+                }
+
+                continue;
+            }
+
             // The session sees the input at the time it arrived: on a busy machine this loop may get to it
             // late, and a timer that ran out meanwhile must not act as if the far end had been silent.
             await FeedAsync(input.Input, input.At, ct).ConfigureAwait(false);
@@ -595,8 +606,8 @@ public sealed partial class T38Endpoint : IDisposable
         };
     }
 
-    /// <summary>A session input and when it came (the call's time).</summary>
-    private readonly record struct Arrival(T30Input Input, TimeSpan At);
+    /// <summary>A session input and when it came (the call's time); or, with <paramref name="Lost"/> above 0, UDPTL packets lost for good there.</summary>
+    private readonly record struct Arrival(T30Input Input, TimeSpan At, int Lost = 0);
 
     private readonly record struct OutPacket(byte[] Ifp, TimeSpan LineTime, bool CompletesImage);
 

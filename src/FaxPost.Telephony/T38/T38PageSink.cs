@@ -15,6 +15,10 @@ internal sealed class T38PageSink : IAsyncDisposable
     private readonly MemoryStream _page = new();
     private DcsFrame? _mode;
     private (BilevelImage Image, FaxDecodeStatistics Stats, bool Ok)? _decoded;
+    private int _packets;
+    private int _lostPackets;
+    private int _lostRun;
+    private int _longestLostRun;
 
     public T38PageSink(Stream output) =>
         _writer = new TiffFaxWriter(output, new TiffFaxWriterOptions { FlushToDisk = true });
@@ -26,13 +30,32 @@ internal sealed class T38PageSink : IAsyncDisposable
         _mode = mode;
         _page.SetLength(0);
         _decoded = null;
+        _packets = _lostPackets = _lostRun = _longestLostRun = 0;
     }
 
-    public void Append(ReadOnlySpan<byte> data) => _page.Write(data);
+    /// <summary>One packet's worth of page data.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        _page.Write(data);
+        _packets++;
+        _lostRun = 0;
+    }
+
+    /// <summary>
+    /// <paramref name="packets"/> UDPTL packets of this page were lost for good. Over T.38 a loss takes
+    /// whole rows out of the page, which decoding alone cannot see (the rows around the gap are fine).
+    /// </summary>
+    public void NoteLost(int packets)
+    {
+        _lostPackets += packets;
+        _lostRun += packets;
+        _longestLostRun = Math.Max(_longestLostRun, _lostRun);
+    }
 
     /// <summary>
     /// Decodes what came and says whether to confirm it: rows decoded, and at most one row in twenty
-    /// repaired (a copy of the row before) with no run of more than 32 bad rows.
+    /// repaired (a copy of the row before) or missing with no run of more than 32 such rows. Rows
+    /// missing with lost packets are estimated from the rows per packet that did come.
     /// </summary>
     public bool Judge()
     {
@@ -42,7 +65,10 @@ internal sealed class T38PageSink : IAsyncDisposable
         }
 
         var ok = FaxPageCodec.TryDecode(_page.GetBuffer().AsSpan(0, (int)_page.Length), T30Geometry.ScanLinePixels(_mode), T30Geometry.ReceiveCoding(_mode), out var image, out var stats, out _);
-        var acceptable = image.Height > 0 && stats.BadRows * 20 <= stats.Rows && stats.LongestBadRun <= 32;
+        var rowsPerPacket = _packets == 0 ? 0 : (double)stats.Rows / _packets;
+        var missing = (int)Math.Ceiling(_lostPackets * rowsPerPacket);
+        var longestMissing = (int)Math.Ceiling(_longestLostRun * rowsPerPacket);
+        var acceptable = image.Height > 0 && (stats.BadRows + missing) * 20 <= stats.Rows + missing && Math.Max(stats.LongestBadRun, longestMissing) <= 32;
         _decoded = (image, stats, ok);
         return acceptable;
     }

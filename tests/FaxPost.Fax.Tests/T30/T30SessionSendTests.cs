@@ -130,6 +130,58 @@ public sealed class T30SessionSendTests
         var again = Step(T30Input.Frame(Frame(T30FrameType.Cfr)));
         Assert.DoesNotContain(again, x => x.Kind == T30ActionKind.RequestPage);
         Assert.Equal(new byte[] { 9, 9 }, again.Single(x => x.Kind == T30ActionKind.SendImage).Data.ToArray());
+        // One step slower after a poor page.
+        Assert.Equal(new T30Rate(T30Modulation.V17, 12000), _session.Mode!.Rate);
+    }
+
+    [Fact]
+    public void A_page_rejected_on_every_try_ends_the_call_instead_of_looping()
+    {
+        ToTraining(new T30Capabilities());
+        Step(T30Input.SendComplete, 1500);
+        Step(T30Input.Frame(Frame(T30FrameType.Cfr)));
+        Step(T30Input.Page(new byte[] { 9, 9 }, morePages: true));
+        Step(T30Input.SendComplete, 2000);
+        // Sent once, then again after each of two RTNs; the third RTN ends it.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal([T30FrameType.Tsi, T30FrameType.Dcs], Sent(Step(T30Input.Frame(Frame(T30FrameType.Rtn)))));
+            Step(T30Input.SendComplete, 1500);
+            Assert.Single(Step(T30Input.Frame(Frame(T30FrameType.Cfr))), x => x.Kind == T30ActionKind.SendImage);
+            Step(T30Input.SendComplete, 2000);
+        }
+
+        Assert.Equal([T30FrameType.Dcn], Sent(Step(T30Input.Frame(Frame(T30FrameType.Rtn)))));
+        Assert.Equal(T30Completion.PageRejected, _session.Result!.Completion);
+        Assert.Equal(0, _session.Result.PagesSent);
+    }
+
+    [Fact]
+    public void The_retransmission_count_starts_again_for_each_page()
+    {
+        ToTraining(new T30Capabilities());
+        Step(T30Input.SendComplete, 1500);
+        Step(T30Input.Frame(Frame(T30FrameType.Cfr)));
+        Step(T30Input.Page(new byte[] { 1 }, morePages: true));
+        Step(T30Input.SendComplete, 2000);
+        for (var page = 0; page < 3; page++)
+        {
+            // Two RTNs per page are allowed, then MCF.
+            for (var i = 0; i < 2; i++)
+            {
+                Step(T30Input.Frame(Frame(T30FrameType.Rtn)));
+                Step(T30Input.SendComplete, 1500);
+                Step(T30Input.Frame(Frame(T30FrameType.Cfr)));
+                Step(T30Input.SendComplete, 2000);
+            }
+
+            var next = Step(T30Input.Frame(Frame(T30FrameType.Mcf)));
+            Assert.Equal(page + 2, next.Single(x => x.Kind == T30ActionKind.RequestPage).Page);
+            Step(T30Input.Page(new byte[] { 1 }, morePages: true));
+            Step(T30Input.SendComplete, 2000);
+        }
+
+        Assert.NotEqual(T30State.Complete, _session.State);
     }
 
     [Fact]

@@ -16,6 +16,12 @@ internal sealed record Impairment
     /// <summary>Hold a datagram back and send it after the next one.</summary>
     public double Reorder { get; init; }
 
+    /// <summary>
+    /// Sees every datagram, in order, after the random draws: returns the datagram to forward (the same
+    /// array, or changed), or null to drop it.
+    /// </summary>
+    public Func<byte[], byte[]?>? Tamper { get; init; }
+
     /// <summary>Seed of the direction's random numbers: the same seed drops the same datagram numbers.</summary>
     public int Seed { get; init; } = 1;
 
@@ -29,6 +35,7 @@ internal sealed class RelayCounters
     public int Dropped;
     public int Duplicated;
     public int Reordered;
+    public int Tampered;
 }
 
 /// <summary>
@@ -136,13 +143,26 @@ internal sealed class ImpairingRelay : IDisposable
             counters.Datagrams++;
             // One draw per datagram and purpose, whatever happens: the pattern depends on the datagram's number only.
             double loss = random.NextDouble(), duplicate = random.NextDouble(), reorder = random.NextDouble();
+            var datagram = buffer.AsSpan(0, n).ToArray();
             if ((impairment.DropEvery > 0 && counters.Datagrams % impairment.DropEvery == 0) || loss < impairment.Loss)
             {
                 counters.Dropped++;
                 continue;
             }
 
-            var datagram = buffer.AsSpan(0, n).ToArray();
+            if (impairment.Tamper is not null)
+            {
+                var changed = impairment.Tamper(datagram);
+                if (changed is null)
+                {
+                    counters.Dropped++;
+                    continue;
+                }
+
+                counters.Tampered += changed == datagram ? 0 : 1;
+                datagram = changed;
+            }
+
             if (held is null && reorder < impairment.Reorder)
             {
                 counters.Reordered++;

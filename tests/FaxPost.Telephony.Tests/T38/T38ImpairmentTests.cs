@@ -1,6 +1,7 @@
 using System.Net;
 using FaxPost.Core.Lines;
 using FaxPost.Fax.T30;
+using FaxPost.Fax.T38;
 using FaxPost.Fax.Tests.Interop;
 using FaxPost.Telephony.T38;
 using Xunit.Abstractions;
@@ -30,6 +31,47 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
             // Small packets: the 3 secondaries fill single gaps; 256-octet ECM frames leave no room for them, PPR does.
             Assert.True(call.Result.Statistics.Recovered > 0, call.Log);
         }
+    }
+
+    [Fact]
+    public async Task A_page_spoiled_by_lost_packets_gets_rtn_and_is_sent_again()
+    {
+        // Without ECM, 60 datagrams of the first page's data lost in a row on its first transmission, far
+        // beyond what 3 secondaries repair: our receiver counts the rows they took and answers RTN; the
+        // sender (spandsp, then FaxPost) retrains and sends the page again.
+        var lose = new PageDataBurst(from: 20, count: 60);
+        var fromSpandsp = CallThroughRelayAsync(toSpandsp: false, ecm: false, new ImpairingRelay(Impairment.None, new Impairment { Tamper = lose.Apply }), "rtn-from");
+        var betweenUs = FaxPostToFaxPostThroughBurstAsync();
+        var call = await fromSpandsp;
+        Assert.True(call.Result.Statistics.Lost >= 60 - 3, call.Log + lose.Seen);
+        Assert.True(call.Trace.Count(l => l.EndsWith(" tx RTN", StringComparison.Ordinal)) == 1, call.Log + string.Join('\n', call.Trace));
+        await betweenUs;
+    }
+
+    /// <summary>Our sender's side of RTN: it retrains one step slower and sends the spoiled page again.</summary>
+    private async Task FaxPostToFaxPostThroughBurstAsync()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "rtn-ours")).FullName;
+        var document = SpandspHarness.MakeDocument(dir, 3, fine: true);
+        var lose = new PageDataBurst(from: 20, count: 60);
+        using var relay = new ImpairingRelay(new Impairment { Tamper = lose.Apply }, Impairment.None);
+        var senderTrace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var receiverTrace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var receiver = new T38Endpoint(T38TestSupport.Options(null, ecm: false) with { Trace = receiverTrace.Enqueue });
+        using var sender = new T38Endpoint(T38TestSupport.Options(relay.EndPointForA, ecm: false) with { Trace = senderTrace.Enqueue });
+        relay.Start(sender.LocalEndPoint.Port, receiver.LocalEndPoint.Port);
+        var received = Path.Combine(dir, "received.tif");
+        var receiving = receiver.ReceiveAsync(received);
+        var sent = await sender.SendAsync(document);
+        var got = await receiving;
+        await relay.StopAsync();
+        var log = $"sender: {sent.Reason} {sent.Statistics}\n{string.Join('\n', senderTrace)}\nreceiver: {got.Reason} {got.Statistics}\n{string.Join('\n', receiverTrace)}\n{lose.Seen}";
+
+        Assert.True(sent.Success && got.Success, log);
+        Assert.Equal(3, got.Pages);
+        Assert.True(senderTrace.Count(l => l.EndsWith(" rx RTN", StringComparison.Ordinal)) == 1, log);
+        Assert.True(sent.BitRate < 14400, log);
+        T38TestSupport.AssertSamePages(document, received);
     }
 
     [Fact]
@@ -108,15 +150,17 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(CallResult.TemporaryFailure, result.CallResult);
     }
 
-    private sealed record RelayedCall(T38CallResult Result, ImpairingRelay Relay, string Log);
+    private sealed record RelayedCall(T38CallResult Result, ImpairingRelay Relay, string Log, IReadOnlyCollection<string> Trace);
 
     /// <summary>A 3-page call between our endpoint (side A) and spandsp (side B) through the relay; asserts it delivered every page.</summary>
-    private async Task<RelayedCall> CallThroughRelayAsync(bool toSpandsp, bool ecm, Impairment impairment)
+    private Task<RelayedCall> CallThroughRelayAsync(bool toSpandsp, bool ecm, Impairment impairment) =>
+        CallThroughRelayAsync(toSpandsp, ecm, new ImpairingRelay(impairment), $"relay-{toSpandsp}-{ecm}");
+
+    private async Task<RelayedCall> CallThroughRelayAsync(bool toSpandsp, bool ecm, ImpairingRelay relay, string name)
     {
-        var dir = Directory.CreateDirectory(Path.Combine(_dir, $"relay-{toSpandsp}-{ecm}")).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
         var document = SpandspHarness.MakeDocument(dir, 3, fine: true);
         var spandspPort = SpandspHarness.FreeUdpPort();
-        var relay = new ImpairingRelay(impairment);
         // Both sides' protocol traces go into the message of a failed assertion.
         var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var endpoint = new T38Endpoint(T38TestSupport.Options(relay.EndPointForA, ecm) with { Redundancy = 3, Trace = trace.Enqueue });
@@ -146,8 +190,71 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
         Assert.True(peer.Ok, log);
         Assert.Equal(3, result.Pages);
         T38TestSupport.AssertSamePages(document, received);
-        return new RelayedCall(result, relay, log);
+        return new RelayedCall(result, relay, log, trace);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>
+    /// Picks non-ECM page data (t4-non-ecm-data in the UDPTL primary) of the first page's first
+    /// transmission, from its <c>from</c>-th packet on, <c>count</c> in a row: drops those datagrams.
+    /// The first image after the V.21 DCS is the TCF, the second is the page.
+    /// </summary>
+    private sealed class PageDataBurst(int from, int count)
+    {
+        private readonly System.Text.StringBuilder _seen = new();
+        private int _imagesEnded;
+        private int _pagePackets;
+        private int _lastEnd = -1;
+
+        /// <summary>What the first datagrams were, for a failure message.</summary>
+        public string Seen => _seen.ToString();
+
+        public byte[]? Apply(byte[] datagram)
+        {
+            if (!UdptlCodec.TryDecode(datagram, out var udptl, out _) || !IfpCodec.TryDecode(udptl.Primary, 0, out var ifp, out _))
+            {
+                Note("?");
+                return datagram;
+            }
+
+            if (ifp.IsIndicator)
+            {
+                Note($"{ifp.Indicator}");
+                return datagram;
+            }
+
+            var image = false;
+            var ends = false;
+            foreach (var field in ifp.Fields)
+            {
+                image |= field.Type is IfpFieldType.T4NonEcmData or IfpFieldType.T4NonEcmSigEnd;
+                ends |= field.Type == IfpFieldType.T4NonEcmSigEnd;
+            }
+
+            Note($"{ifp.DataType}:{(image ? "image" : "other")}{(ends ? "-end" : "")}");
+            var inPage = image && _imagesEnded == 1;
+            // spandsp sends the end of an image several times under one sequence number.
+            if (ends && udptl.Sequence != _lastEnd)
+            {
+                _imagesEnded++;
+                _lastEnd = udptl.Sequence;
+            }
+
+            if (!inPage || ends || ++_pagePackets <= from || _pagePackets > from + count)
+            {
+                return datagram;
+            }
+
+            return null;
+        }
+
+        private void Note(string what)
+        {
+            if (_seen.Length < 4000)
+            {
+                _seen.Append(what).Append(' ');
+            }
+        }
+    }
 }
