@@ -31,7 +31,7 @@ public static class PostOfficeServices
         services.AddSingleton(_ => new LineBudget(options.Lines.Total, options.Lines.ReservedInbound));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuthorizationService>();
-        services.AddSingleton(sp => new AccountService(sp.GetRequiredService<Storage.IPostOfficeStore>(), sp.GetRequiredService<TimeProvider>(), options.Security.PasswordIterations));
+        services.AddSingleton(sp => new AccountService(sp.GetRequiredService<Storage.IPostOfficeStore>(), sp.GetRequiredService<TimeProvider>(), options.Security.PasswordIterations, sp.GetService<Microsoft.Extensions.Logging.ILogger<AccountService>>()));
         services.AddSingleton<NotificationPreferences>();
         services.AddSingleton<Observers>();
         services.AddSingleton<InboundRouter>();

@@ -1,5 +1,6 @@
 using FaxPost.Core.Rights;
 using FaxPost.Core.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace FaxPost.Core.Accounts;
 
@@ -26,7 +27,7 @@ public readonly record struct LoginResult(Principal? Principal, LoginFailure Fai
 /// Users, teams, mailboxes, grants and credentials: log-in with lock-out, API tokens, and the
 /// administration the fax post office does (seed 000: setting up users, rights, resetting passwords).
 /// </summary>
-public sealed class AccountService(IPostOfficeStore store, TimeProvider time, int passwordIterations = PasswordHasher.DefaultIterations)
+public sealed partial class AccountService(IPostOfficeStore store, TimeProvider time, int passwordIterations = PasswordHasher.DefaultIterations, ILogger<AccountService>? logger = null)
 {
     public const int MaxFailedLogins = 5;
     public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);

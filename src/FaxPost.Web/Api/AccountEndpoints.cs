@@ -57,6 +57,16 @@ internal static class AccountEndpoints
             await accounts.SetTeamMembersAsync(by, id, body.Members ?? [], ct).ConfigureAwait(false);
             return Results.NoContent();
         }).WithName("SetTeamMembers");
+        teams.MapPatch("/{id:long}", async (long id, TeamChangesJson body, Principal by, AccountService accounts, IPostOfficeStore store, CancellationToken ct) =>
+        {
+            var team = await accounts.RenameTeamAsync(by, id, body.Name ?? "", ct).ConfigureAwait(false);
+            return new TeamView(team.Id, team.Name, team.Email, await store.Teams.MembersAsync(team.Id, ct).ConfigureAwait(false), team.CreatedAt);
+        }).WithName("RenameTeam").WithSummary("Renames a team and its team mailbox.");
+        teams.MapDelete("/{id:long}", async (long id, Principal by, AccountService accounts, CancellationToken ct) =>
+        {
+            await accounts.DeleteTeamAsync(by, id, ct).ConfigureAwait(false);
+            return Results.NoContent();
+        }).WithName("DeleteTeam").WithSummary("Deletes a team with its mailbox; 409 naming what still depends on it (members, faxes, jobs being sent, routing rules).");
 
         var mailboxes = api.MapGroup("/mailboxes").WithTags("Administration");
         mailboxes.MapGet("/", async (Principal by, IPostOfficeStore store, CancellationToken ct) =>
@@ -65,7 +75,15 @@ internal static class AccountEndpoints
             return (await store.Mailboxes.ListAsync(ct).ConfigureAwait(false)).Select(MailboxView.Of).ToList();
         }).WithName("ListMailboxes");
         mailboxes.MapPatch("/{id:long}", async (long id, MailboxChangesJson body, Principal by, AccountService accounts, CancellationToken ct) =>
-            MailboxView.Of(await accounts.UpdateMailboxAsync(by, id, body.Extension, body.Email, body.OutgoingFaxId, body.RetentionDays, body.MailPages, ct).ConfigureAwait(false))).WithName("UpdateMailbox");
+        {
+            if (body.DefaultRetention == true && body.RetentionDays is not null)
+            {
+                throw new ValidationException("Give retentionDays or defaultRetention, not both.");
+            }
+
+            var mailbox = await accounts.UpdateMailboxAsync(by, id, body.Extension, body.Email, body.OutgoingFaxId, body.RetentionDays, body.MailPages, ct).ConfigureAwait(false);
+            return MailboxView.Of(body.DefaultRetention == true ? await accounts.UseDefaultRetentionAsync(by, id, ct).ConfigureAwait(false) : mailbox);
+        }).WithName("UpdateMailbox").WithSummary("Changes a mailbox's settings; \"defaultRetention\": true drops its own retention period.");
         mailboxes.MapGet("/{id:long}/grants", async (long id, Principal by, IPostOfficeStore store, CancellationToken ct) =>
         {
             AuthorizationService.DemandAdministrator(by);
@@ -92,7 +110,9 @@ internal static class AccountEndpoints
 
     public sealed record MembersJson(IReadOnlyList<long>? Members);
 
-    public sealed record MailboxChangesJson(string? Extension, string? Email, string? OutgoingFaxId, int? RetentionDays, bool? MailPages);
+    public sealed record TeamChangesJson(string? Name);
+
+    public sealed record MailboxChangesJson(string? Extension, string? Email, string? OutgoingFaxId, int? RetentionDays, bool? MailPages, bool? DefaultRetention = null);
 
     public sealed record GrantJson(GranteeKind? GranteeKind, long GranteeId, IReadOnlyList<string>? Rights);
 

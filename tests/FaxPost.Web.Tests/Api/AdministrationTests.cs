@@ -74,6 +74,51 @@ public sealed class AdministrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Teams_are_renamed_and_deleted_by_administrators_and_a_blocked_delete_says_why()
+    {
+        using var admin = _office.Client(_admin.Token);
+        var member = await _office.UserAsync("tina");
+        var clerk = await _office.UserAsync("clerk", Role.PostOffice);
+        var team = await HttpAssert.OkAsync<TeamView>(await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Billing", extension = "77", members = new[] { member.Id } }), 201);
+        await HttpAssert.OkAsync<TeamView>(await admin.PostAsJsonAsync("/api/v1/teams", new { name = "Legal", members = Array.Empty<long>() }), 201);
+
+        using (var client = _office.Client(clerk.Token))
+        {
+            await HttpAssert.ProblemAsync(await client.PatchAsJsonAsync($"/api/v1/teams/{team.Id}", new { name = "Nope" }), 403, ProblemKinds.Forbidden);
+            await HttpAssert.ProblemAsync(await client.DeleteAsync($"/api/v1/teams/{team.Id}"), 403, ProblemKinds.Forbidden);
+        }
+
+        await HttpAssert.ProblemAsync(await admin.PatchAsJsonAsync($"/api/v1/teams/{team.Id}", new { name = "LEGAL" }), 409, ProblemKinds.Duplicate);
+        await HttpAssert.ProblemAsync(await admin.PatchAsJsonAsync($"/api/v1/teams/{team.Id}", new { name = "" }), 400, ProblemKinds.Validation);
+        await HttpAssert.ProblemAsync(await admin.PatchAsJsonAsync("/api/v1/teams/99999", new { name = "X" }), 404, ProblemKinds.NotFound);
+        var renamed = await HttpAssert.OkAsync<TeamView>(await admin.PatchAsJsonAsync($"/api/v1/teams/{team.Id}", new { name = "Accounts" }));
+        Assert.Equal("Accounts", renamed.Name);
+        Assert.Equal([member.Id], renamed.Members);
+        var box = (await HttpAssert.OkAsync<List<MailboxView>>(await admin.GetAsync("/api/v1/mailboxes"))).Single(m => m.Extension == "77");
+        Assert.Equal("Accounts", box.Name);
+
+        var blocked = await HttpAssert.ProblemAsync(await admin.DeleteAsync($"/api/v1/teams/{team.Id}"), 409, ProblemKinds.Conflict);
+        Assert.Contains("1 member(s)", blocked.Detail(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync($"/api/v1/teams/{team.Id}/members", new { members = Array.Empty<long>() })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/teams/{team.Id}")).StatusCode);
+        Assert.DoesNotContain(await HttpAssert.OkAsync<List<TeamView>>(await admin.GetAsync("/api/v1/teams")), t => t.Id == team.Id);
+        Assert.DoesNotContain(await HttpAssert.OkAsync<List<MailboxView>>(await admin.GetAsync("/api/v1/mailboxes")), m => m.Id == box.Id);
+        await HttpAssert.ProblemAsync(await admin.DeleteAsync($"/api/v1/teams/{team.Id}"), 404, ProblemKinds.NotFound);
+    }
+
+    [Fact]
+    public async Task A_mailbox_goes_back_to_the_default_retention_over_rest()
+    {
+        using var admin = _office.Client(_admin.Token);
+        var user = await _office.UserAsync("rita");
+        Assert.Equal(30, (await HttpAssert.OkAsync<MailboxView>(await admin.PatchAsJsonAsync($"/api/v1/mailboxes/{user.MailboxId}", new { retentionDays = 30 }))).RetentionDays);
+        await HttpAssert.ProblemAsync(await admin.PatchAsJsonAsync($"/api/v1/mailboxes/{user.MailboxId}", new { retentionDays = 30, defaultRetention = true }), 400, ProblemKinds.Validation);
+        var reset = await HttpAssert.OkAsync<MailboxView>(await admin.PatchAsJsonAsync($"/api/v1/mailboxes/{user.MailboxId}", new { defaultRetention = true }));
+        Assert.Null(reset.RetentionDays);
+        Assert.Null((await _office.Store.Mailboxes.GetAsync(user.MailboxId, CancellationToken.None))!.RetentionDays);
+    }
+
+    [Fact]
     public async Task Users_change_their_own_password_with_the_current_one()
     {
         var gina = await _office.UserAsync("gina");

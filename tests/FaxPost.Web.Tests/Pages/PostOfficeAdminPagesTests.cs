@@ -101,6 +101,54 @@ public sealed class PostOfficeAdminPagesTests(SharedPostOffice shared) : IClassF
         }
 
         Assert.Equal([ben.Id], await Office.Store.Teams.MembersAsync(team.Id, None));
+
+        // Rename (the team mailbox follows), then delete: refused in words while ben is a member.
+        string newName = Unique("Renamed");
+        using (var renamed = await session.PostFormAsync("/admin/teams?handler=Rename", ("id", team.Id.ToString()), ("name", newName)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        }
+
+        Assert.Equal(newName, (await Office.Store.Teams.GetAsync(team.Id, None))!.Name);
+        Assert.Contains((await Office.Store.Mailboxes.ListAsync(None)), m => m.OwnerKind == MailboxOwnerKind.Team && m.OwnerId == team.Id && m.Name == newName);
+        using (var blank = await session.PostFormAsync("/admin/teams?handler=Rename", ("id", team.Id.ToString()), ("name", " ")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+            Assert.Contains("A team needs a name", session.LastHtml, StringComparison.Ordinal);
+        }
+
+        using (var blocked = await session.PostFormAsync("/admin/teams?handler=Delete", ("id", team.Id.ToString())))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+            Assert.Contains("cannot be deleted yet: it has 1 member(s)", session.LastHtml, StringComparison.Ordinal);
+            Assert.Contains($"Members of {newName}", session.LastHtml, StringComparison.Ordinal); // the page again, with its forms
+        }
+
+        using (var forged = await session.PostFormWithoutTokenAsync("/admin/teams?handler=Delete", ("id", team.Id.ToString())))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        }
+
+        await session.GetHtmlAsync("/admin/teams");
+        using (await session.PostFormAsync("/admin/teams?handler=Members", ("id", team.Id.ToString())))
+        {
+        }
+
+        await session.GetHtmlAsync("/admin/teams");
+        using (var deleted = await session.PostFormAsync("/admin/teams?handler=Delete", ("id", team.Id.ToString())))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        }
+
+        Assert.Null(await Office.Store.Teams.GetAsync(team.Id, None));
+        Assert.Contains($"The team {newName} and its mailbox were deleted.", await session.GetHtmlAsync("/admin/teams"), StringComparison.Ordinal);
+
+        // Someone without the administrator role cannot rename or delete.
+        var clerk = await Office.UserAsync(Unique("clerk"), Role.PostOffice);
+        using var clerkSession = await WebSession.LogInAsync(Office, clerk);
+        await clerkSession.GetAsync("/");
+        using var refused = await clerkSession.PostFormAsync("/admin/teams?handler=Rename", ("id", "1"), ("name", "x"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
     [Fact]
@@ -149,6 +197,15 @@ public sealed class PostOfficeAdminPagesTests(SharedPostOffice shared) : IClassF
         var box = (await Office.Store.Mailboxes.GetAsync(owner.MailboxId, None))!;
         Assert.Equal(("+49 89 1234", 90, false), (box.OutgoingFaxId, box.RetentionDays, box.MailPages));
         Assert.Contains(box.Name, await session.GetHtmlAsync("/admin/mailboxes"), StringComparison.Ordinal);
+
+        // An empty retention field goes back to the server default.
+        await session.GetHtmlAsync($"/admin/mailboxes/{owner.MailboxId}");
+        using (var cleared = await session.PostFormAsync($"/admin/mailboxes/{owner.MailboxId}?handler=Settings", ("faxId", "+49 89 1234"), ("retentionDays", "")))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, cleared.StatusCode);
+        }
+
+        Assert.Null((await Office.Store.Mailboxes.GetAsync(owner.MailboxId, None))!.RetentionDays);
     }
 
     [Fact]

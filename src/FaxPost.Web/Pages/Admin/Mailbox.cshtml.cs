@@ -36,6 +36,12 @@ public sealed class MailboxModel(AccountService accounts) : FaxPostPageModel
         ChangeAsync(id, async () =>
         {
             var box = await accounts.UpdateMailboxAsync(Caller, id, extension?.Trim() ?? "", email?.Trim() ?? "", faxId?.Trim() ?? "", retentionDays, mailPages, ct).ConfigureAwait(false);
+            if (retentionDays is null)
+            {
+                // An empty field means the server default (drops an override the mailbox had).
+                box = await accounts.UseDefaultRetentionAsync(Caller, id, ct).ConfigureAwait(false);
+            }
+
             return $"The mailbox {box.Name} was saved.";
         }, ct);
 

@@ -37,6 +37,30 @@ public sealed class TeamsModel(AccountService accounts) : FaxPostPageModel
         }, () => LoadAsync(ct), e => e is DuplicateException);
     }
 
+    public Task<IActionResult> OnPostRenameAsync(long id, string? name, CancellationToken ct)
+    {
+        AuthorizationService.DemandAdministrator(Caller);
+        return SubmitFormAsync(async () =>
+        {
+            var team = await accounts.RenameTeamAsync(Caller, id, name ?? "", ct).ConfigureAwait(false);
+            Flash($"The team and its mailbox are now called {team.Name}.");
+            return RedirectToPage();
+        }, () => LoadAsync(ct), e => e is DuplicateException);
+    }
+
+    /// <summary>Deletes the team and its mailbox; while something depends on it the page says what (409).</summary>
+    public Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
+    {
+        AuthorizationService.DemandAdministrator(Caller);
+        return SubmitFormAsync(async () =>
+        {
+            string name = (await accounts.TeamsAsync(Caller, ct).ConfigureAwait(false)).FirstOrDefault(t => t.Team.Id == id).Team?.Name ?? $"team {id}";
+            await accounts.DeleteTeamAsync(Caller, id, ct).ConfigureAwait(false);
+            Flash($"The team {name} and its mailbox were deleted.");
+            return RedirectToPage();
+        }, () => LoadAsync(ct), e => e is ConflictException);
+    }
+
     public async Task<IActionResult> OnPostMembersAsync(long id, long[]? members, CancellationToken ct)
     {
         AuthorizationService.DemandAdministrator(Caller);
