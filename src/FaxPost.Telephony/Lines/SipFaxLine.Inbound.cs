@@ -90,7 +90,7 @@ public sealed partial class SipFaxLine
                 ?? _options.Numbering.BaseE164;
             var fax = await call.ReceiveFaxAsync(
                 reception.DocumentPath,
-                FaxOptions(trunk, localIdent, _options.Endpoint.Capabilities),
+                FaxOptions(trunk, localIdent, _options.Endpoint.Capabilities, $"inbound {incoming.CallId}"),
                 (tsi, sub, token) => reception.IdentifiedAsync(tsi.Length == 0 ? null : tsi, sub.Length == 0 ? null : sub, token),
                 ct).ConfigureAwait(false);
             var outcome = ToOutcome(fax, line, Now - started);

@@ -129,7 +129,7 @@ public sealed partial class SipFaxLine
         var localIdent = FaxIdent(call.LocalId) ?? FaxIdent(_options.Endpoint.LocalIdent) ?? FaxIdent(call.CallerNumber) ?? "";
         var fax = await invite.Call!.SendFaxAsync(
             call.FaxDocument,
-            FaxOptions(trunk, localIdent, capabilities),
+            FaxOptions(trunk, localIdent, capabilities, $"job {call.JobId}"),
             call.FirstPage,
             call.PageCount,
             async (page, token) =>

@@ -184,11 +184,17 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
 
     private TimeSpan Now => _time.GetElapsedTime(_origin);
 
-    private SipFaxOptions FaxOptions(SipTrunkOptions trunk, string localIdent, Fax.T30.T30Capabilities capabilities) => new()
+    /// <summary>The fax options of one call; <paramref name="call"/> names it in the protocol trace (logged at Debug).</summary>
+    private SipFaxOptions FaxOptions(SipTrunkOptions trunk, string localIdent, Fax.T30.T30Capabilities capabilities, string call) => new()
     {
         Policy = SipTrunkUris.Policy(trunk),
         WaitForT38 = _options.WaitForT38,
-        Endpoint = _options.Endpoint with { LocalIdent = localIdent, Capabilities = capabilities },
+        Endpoint = _options.Endpoint with
+        {
+            LocalIdent = localIdent,
+            Capabilities = capabilities,
+            Trace = _log.IsEnabled(LogLevel.Debug) ? line => SipFaxLineLog.T38Trace(_log, call, line) : null,
+        },
         Time = _time,
     };
 

@@ -37,4 +37,7 @@ internal static partial class SipFaxLineLog
 
     [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Trunk {Trunk}: registering {User} at {Registrar}")]
     public static partial void Registering(ILogger logger, string trunk, string user, string registrar);
+
+    [LoggerMessage(EventId = 5212, Level = LogLevel.Debug, Message = "T.38 {Call}: {Line}")]
+    public static partial void T38Trace(ILogger logger, string call, string line);
 }

@@ -25,7 +25,8 @@ public sealed class SipFaxLineTests : IDisposable
         var sink = new RecordingSink(_dir);
         using var stop = new CancellationTokenSource();
         var inbound = b.RunInboundAsync(sink, stop.Token);
-        await using var a = await StartAsync(Numbering("89", "1234"), new LogCapture(), PeerTrunk("to-b", Port(b), t => { t.T38 = caller; t.Routes = [new TrunkRoute { Prefix = "+4930" }]; }));
+        var logA = new LogCapture();
+        await using var a = await StartAsync(Numbering("89", "1234"), logA, PeerTrunk("to-b", Port(b), t => { t.T38 = caller; t.Routes = [new TrunkRoute { Prefix = "+4930" }]; }));
         var reporter = new RecordingReporter();
 
         // Pages 2 and 3: page 1 went in an earlier try.
@@ -53,6 +54,12 @@ public sealed class SipFaxLineTests : IDisposable
         var (code, err) = SpandspHarness.Tool("tiffcp", [$"{document},1,2", expected], "libtiff-tools");
         Assert.True(code == 0, err);
         T38TestSupport.AssertSamePages(expected, received.Path);
+
+        // At Debug level both lines log the T.30 exchange of their call.
+        Assert.Contains(" tx TSI DCS", logA.All, StringComparison.Ordinal);
+        Assert.Contains("T.38 job 1: ", logA.All, StringComparison.Ordinal);
+        Assert.Contains(" tx MCF", logB.All, StringComparison.Ordinal);
+        Assert.Contains("T.38 inbound ", logB.All, StringComparison.Ordinal);
 
         // The answering line never placed a call of its own (seed 002).
         Assert.Equal(0, b.InvitesSent);
