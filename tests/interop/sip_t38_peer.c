@@ -10,6 +10,12 @@
  * caller's UDPTL address as --remote and its own port as --local (stdout is the harness's, so the
  * PHASE_E line reaches the test). BYE gets 200. Responses go back to where each request came from
  * (the proxy, when one is in the path). Exit code: the harness's, or 10 on a SIP failure, 11 on timeout.
+ *
+ *   sip_t38_peer --sip PORT --harness PATH --file IN.tif --call NUMBER --proxy PORT [--from NUMBER]
+ *
+ * Calling instead: sends an INVITE (audio offer) for sip:NUMBER@127.0.0.1:PROXY through the proxy,
+ * ACKs the 2xx along the Record-Route set, takes the callee's re-INVITE to T.38 as above and then
+ * runs `spandsp_t38 send --calling` with IN.tif; BYE after the fax unless the callee sent one first.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -36,6 +42,8 @@ static char to_tag[32];
 static pid_t child = 0;
 static int udptl_port = 0;
 static int sip_local_port = 0;
+static int calling = 0;
+static const char *infile;
 
 /* A header's value (first occurrence; full or compact name, case-insensitive), copied into out. */
 static int header(const char *msg, const char *name, char compact, char *out, size_t size)
@@ -157,15 +165,86 @@ static void start_harness(const char *addr, int port)
     child = fork();
     if (child == 0)
     {
-        execl(harness, harness, "receive", "--local", local, "--remote", remote, "--file", outfile, "--answering",
-              "--ident", ident, "--timeout", "120", (char *) NULL);
+        if (calling)
+            execl(harness, harness, "send", "--local", local, "--remote", remote, "--file", infile, "--calling",
+                  "--ident", ident, "--timeout", "120", (char *) NULL);
+        else
+            execl(harness, harness, "receive", "--local", local, "--remote", remote, "--file", outfile, "--answering",
+                  "--ident", ident, "--timeout", "120", (char *) NULL);
         _exit(127);
     }
 }
 
+/* The calling side's dialog: what the 2xx to our INVITE set up (RFC 3261 §12.1.2). */
+static struct
+{
+    struct sockaddr_in proxy;
+    char request_uri[256];
+    char from[256];
+    char to[512];
+    char call_id[128];
+    char remote_target[256];
+    char route[1024];
+    int cseq;
+} dialog;
+
+/*
+ * A request of ours in the dialog (or the INVITE), sent to the proxy. Each is a new transaction with
+ * its own branch, except the ACK to a failure, which belongs to the INVITE's (RFC 3261 §17.1.1.3).
+ */
+static void send_request(const char *method, int cseq, const char *uri, const char *extra, const char *sdp, int invite_branch)
+{
+    char msg[MAX_MSG];
+    int n = snprintf(msg, sizeof(msg),
+                     "%s %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%ld%d%s;rport\r\nMax-Forwards: 70\r\n"
+                     "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n%s"
+                     "Contact: <sip:peer@127.0.0.1:%d>\r\nUser-Agent: spandsp sip_t38_peer\r\n",
+                     method, uri, sip_local_port, (long) getpid(), cseq, invite_branch ? "INVITE" : method,
+                     dialog.from, dialog.to, dialog.call_id, cseq, method, extra ? extra : "", sip_local_port);
+    if (sdp)
+        n += snprintf(msg + n, sizeof(msg) - (size_t) n, "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s", strlen(sdp), sdp);
+    else
+        n += snprintf(msg + n, sizeof(msg) - (size_t) n, "Content-Length: 0\r\n\r\n");
+    sendto(sip_fd, msg, (size_t) n, 0, (const struct sockaddr *) &dialog.proxy, sizeof(dialog.proxy));
+}
+
+/* A final response to our INVITE: ACK it; on 2xx remember the dialog (To tag, target, route set). */
+static int on_invite_response(const char *msg)
+{
+    char cseq[128] = "";
+    header(msg, "CSeq", 0, cseq, sizeof(cseq));
+    if (!strstr(cseq, "INVITE")  ||  atoi(cseq) != 1)
+        return 0;
+    int code = atoi(msg + 8);
+    if (code < 200)
+        return 0;
+    header(msg, "To", 't', dialog.to, sizeof(dialog.to));
+    if (code >= 300)
+    {
+        send_request("ACK", 1, dialog.request_uri, NULL, NULL, 1);
+        fprintf(stderr, "sip_t38_peer: INVITE refused: %.*s\n", (int) strcspn(msg, "\r\n"), msg);
+        return -1;
+    }
+    char contact[256] = "";
+    header(msg, "Contact", 'm', contact, sizeof(contact));
+    const char *lt = strchr(contact, '<');
+    snprintf(dialog.remote_target, sizeof(dialog.remote_target), "%.*s",
+             lt ? (int) strcspn(lt + 1, ">") : (int) strcspn(contact, ";"), lt ? lt + 1 : contact);
+    /* The UAC's route set is the Record-Route list reversed; with the one proxy here it is that entry. */
+    char rr[1024] = "";
+    copy_all(msg, "Record-Route", 0, rr, sizeof(rr));
+    dialog.route[0] = '\0';
+    if (rr[0])
+        snprintf(dialog.route, sizeof(dialog.route), "Route: %s", rr + strlen("Record-Route: "));
+    /* RFC 3261 §13.2.2.4: the ACK to a 2xx is its own transaction, sent along the route set. */
+    send_request("ACK", 1, dialog.remote_target, dialog.route, NULL, 0);
+    return 1;
+}
+
 int main(int argc, char *argv[])
 {
-    int sip_port = 0, timeout = 120;
+    int sip_port = 0, timeout = 120, proxy_port = 0;
+    const char *call_number = NULL, *from_number = "4930555099";
     for (int i = 1;  i < argc;  i++)
     {
         if (strcmp(argv[i], "--sip") == 0  &&  i + 1 < argc)
@@ -178,12 +257,21 @@ int main(int argc, char *argv[])
             timeout = atoi(argv[++i]);
         else if (strcmp(argv[i], "--ident") == 0  &&  i + 1 < argc)
             ident = argv[++i];
+        else if (strcmp(argv[i], "--call") == 0  &&  i + 1 < argc)
+            call_number = argv[++i];
+        else if (strcmp(argv[i], "--proxy") == 0  &&  i + 1 < argc)
+            proxy_port = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--from") == 0  &&  i + 1 < argc)
+            from_number = argv[++i];
     }
-    if (!sip_port  ||  !harness  ||  !outfile)
+    calling = call_number != NULL;
+    if (!sip_port  ||  !harness  ||  !outfile  ||  (calling  &&  !proxy_port))
     {
-        fprintf(stderr, "usage: sip_t38_peer --sip PORT --harness PATH --file OUT.tif [--timeout SECONDS] [--ident S]\n");
+        fprintf(stderr, "usage: sip_t38_peer --sip PORT --harness PATH --file OUT.tif [--timeout SECONDS] [--ident S]\n"
+                        "       sip_t38_peer --sip PORT --harness PATH --file IN.tif --call NUMBER --proxy PORT [--from NUMBER]\n");
         return 2;
     }
+    infile = outfile;
     setvbuf(stdout, NULL, _IOLBF, 0);
     snprintf(to_tag, sizeof(to_tag), "sp%ld", (long) getpid());
     sip_fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -207,7 +295,18 @@ int main(int argc, char *argv[])
              udptl_port);
     time_t deadline = time(NULL) + timeout;
     int bye = 0, status = 0;
+    time_t harness_done = 0;
     char buf[MAX_MSG + 1];
+    if (calling)
+    {
+        dialog.proxy = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons((uint16_t) proxy_port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        snprintf(dialog.request_uri, sizeof(dialog.request_uri), "sip:%s@127.0.0.1:%d", call_number, proxy_port);
+        snprintf(dialog.from, sizeof(dialog.from), "<sip:%s@127.0.0.1>;tag=%s", from_number, to_tag);
+        snprintf(dialog.to, sizeof(dialog.to), "<%s>", dialog.request_uri);
+        snprintf(dialog.call_id, sizeof(dialog.call_id), "%ld-%ld@127.0.0.1", (long) getpid(), (long) time(NULL));
+        dialog.cseq = 1;
+        send_request("INVITE", 1, dialog.request_uri, NULL, audio_sdp, 1);
+    }
     while (time(NULL) < deadline)
     {
         if (child > 0)
@@ -216,12 +315,21 @@ int main(int argc, char *argv[])
             if (r == child)
             {
                 child = -1;
+                harness_done = time(NULL);
                 if (bye)
                     break;
             }
         }
         if (child < 0  &&  bye)
             break;
+        if (calling  &&  child < 0  &&  !bye  &&  time(NULL) - harness_done >= 2)
+        {
+            /* The fax is over and the callee has not hung up: we do (RFC 3261 §15.1.1). */
+            send_request("BYE", ++dialog.cseq, dialog.remote_target, dialog.route, NULL, 0);
+            bye = 1;
+            usleep(300000);
+            break;
+        }
         struct pollfd pfd = { .fd = sip_fd, .events = POLLIN };
         if (poll(&pfd, 1, 200) <= 0)
             continue;
@@ -232,7 +340,11 @@ int main(int argc, char *argv[])
             continue;
         buf[len] = '\0';
         if (strncmp(buf, "SIP/2.0", 7) == 0)
+        {
+            if (calling  &&  on_invite_response(buf) < 0)
+                return 10;
             continue;
+        }
         const char *body = strstr(buf, "\r\n\r\n");
         body = body ? body + 4 : "";
         if (strncmp(buf, "INVITE ", 7) == 0)

@@ -51,7 +51,10 @@ internal sealed class KamailioFixture : IAsyncDisposable
     }
 
     /// <param name="users">Digest users and passwords (REGISTER and INVITE are challenged).</param>
-    /// <param name="staticRoutes">Numbers routed to a fixed loopback port without registration (a peer that cannot register).</param>
+    /// <param name="staticRoutes">
+    /// Numbers routed to a fixed loopback port without registration (a peer that cannot register, like
+    /// a gateway); requests from those ports are trusted by address, not challenged.
+    /// </param>
     public static async Task<KamailioFixture> StartAsync(IReadOnlyDictionary<string, string> users, IReadOnlyDictionary<string, int>? staticRoutes = null, CancellationToken ct = default)
     {
         const string binary = "/usr/sbin/kamailio";
@@ -159,6 +162,9 @@ internal sealed class KamailioFixture : IAsyncDisposable
             routes.Append("    if ($rU == \"").Append(number).Append("\") { $du = \"sip:127.0.0.1:").Append(target).Append("\"; t_relay(); exit; }\n");
         }
 
+        // A gateway trusted by its address, as proxies commonly do for peers that cannot authenticate.
+        var trusted = staticRoutes.Count == 0 ? "0" : string.Join(" || ", staticRoutes.Values.Select(p => $"$sp == {p}"));
+
         var passwords = new StringBuilder();
         foreach (var (user, password) in users)
         {
@@ -208,7 +214,7 @@ internal sealed class KamailioFixture : IAsyncDisposable
                 }
                 t_check_trans();
                 if (is_method("OPTIONS") && $rU == $null) { sl_send_reply("200", "OK"); exit; }
-                route(AUTH);
+                if (is_method("REGISTER") || $si != "127.0.0.1" || !({{trusted}})) { route(AUTH); }
                 if (is_method("REGISTER")) {
                     if (!save("location")) { sl_reply_error(); }
                     xlog("L_NOTICE", "FAXTEST registered $au\n");

@@ -11,10 +11,11 @@ using static FaxPost.Telephony.Tests.Lines.SipLineTestSupport;
 namespace FaxPost.Telephony.Tests.Kamailio;
 
 /// <summary>
-/// FaxPost → Kamailio → spandsp over SIP and T.38: the far end is spandsp's T.38 terminal behind a
+/// FaxPost ↔ Kamailio ↔ spandsp over SIP and T.38: the far end is spandsp's T.38 terminal behind a
 /// small SIP side of our own in C (tests/interop/sip_t38_peer.c), which shares nothing with
-/// FaxPost's SIP stack. FaxPost registers, calls through Kamailio, re-INVITEs to T.38, and spandsp
-/// receives the pages.
+/// FaxPost's SIP stack. FaxPost registers with Kamailio; it calls spandsp (re-INVITE to T.38, spandsp
+/// receives the pages), and spandsp calls it (a gateway Kamailio trusts by address; FaxPost answers,
+/// re-INVITEs to T.38 and receives the pages into its post office's sink).
 /// </summary>
 public sealed partial class KamailioSpandspTests : IDisposable
 {
@@ -89,6 +90,69 @@ public sealed partial class KamailioSpandspTests : IDisposable
         T38TestSupport.AssertSamePages(document, received);
         Assert.True(await k.WaitForAsync("rx INVITE", 3) >= 3, string.Join('\n', k.Marked));
     }
+
+    [Fact]
+    public async Task A_fax_comes_from_spandsp_through_Kamailio_to_FaxPost()
+    {
+        var peerPort = SpandspHarness.FreeUdpPort();
+        await using var k = await KamailioFixture.StartAsync(new Dictionary<string, string> { [NumberA] = "alpha-secret" }, new Dictionary<string, int> { [PeerNumber] = peerPort });
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 3);
+        var log = new LogCapture();
+        await using var a = await StartAsync(Numbering("89", "1234"), log, new SipTrunkOptions
+        {
+            Name = "kamailio",
+            Registrar = $"127.0.0.1:{k.Port}",
+            Username = NumberA,
+            Password = "alpha-secret",
+            RegisterExpires = 300,
+            T38 = T38Policy.Offer,
+            NumberFormat = TrunkNumberFormat.E164WithoutPlus,
+        });
+        var sink = new RecordingSink(_dir);
+        using var stop = new CancellationTokenSource();
+        var inbound = a.RunInboundAsync(sink, stop.Token);
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (a.RegistrationState("kamailio") != SipRegistrationState.Registered)
+        {
+            Assert.True(DateTime.UtcNow < until, $"not registered: {a.RegistrationState("kamailio")}");
+            await Task.Delay(50);
+        }
+
+        var psi = new ProcessStartInfo(Peer.Value) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--sip", $"{peerPort}", "--harness", SpandspHarness.Path, "--file", document, "--call", NumberA, "--proxy", $"{k.Port}", "--from", PeerNumber, "--timeout", "120" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var peer = Process.Start(psi)!;
+        var peerOut = peer.StandardOutput.ReadToEndAsync();
+        var peerErr = peer.StandardError.ReadToEndAsync();
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(150)))
+        {
+            await peer.WaitForExitAsync(wait.Token);
+        }
+
+        var output = await peerOut + await peerErr;
+        var received = await sink.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await inbound;
+
+        var offered = Assert.Single(sink.Offered);
+        Assert.Equal("+" + NumberA, offered.DialledNumber);
+        Assert.Equal("+" + PeerNumber, offered.CallerNumber);
+        Assert.True(received.Outcome.Result == CallResult.Success, $"{received.Outcome.Reason}\n{output}\n{log.All}\n{string.Join('\n', k.Marked)}");
+        Assert.Equal(3, received.Pages);
+        Assert.Equal("+49 30 555099", received.SenderId);
+        Assert.True(peer.ExitCode == 0, output);
+        var phaseE = PhaseESent().Match(output);
+        Assert.True(phaseE.Success && phaseE.Groups["ok"].Value == "1" && phaseE.Groups["pages"].Value == "3", output);
+        T38TestSupport.AssertSamePages(document, received.Path);
+        // The INVITE came from the gateway without a challenge; FaxPost's re-INVITE and the BYE went through Kamailio too.
+        Assert.True(await k.WaitForAsync("rx INVITE", 2) >= 2, string.Join('\n', k.Marked));
+    }
+
+    [GeneratedRegex(@"PHASE_E ok=(?<ok>\d+) .*pages_tx=(?<pages>\d+)")]
+    private static partial Regex PhaseESent();
 
     [GeneratedRegex(@"PHASE_E ok=(?<ok>\d+) .*pages_rx=(?<pages>\d+)")]
     private static partial Regex PhaseE();
