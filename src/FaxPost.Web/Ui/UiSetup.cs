@@ -47,6 +47,7 @@ internal static class UiSetup
             {
                 page.Filters.Add(new RequestSizeLimitAttribute(BodyLimits.UploadLimit(limits)));
                 page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = BodyLimits.UploadLimit(limits) });
+                page.Filters.Add(new UploadLimitFilter(limits));
             }));
 
         services.AddAuthentication().AddCookie(CookieScheme, o =>

@@ -88,6 +88,66 @@ public sealed partial class SendPageTests(SharedPostOffice shared) : IClassFixtu
         Assert.Equal(0, await JobsOfAsync(user));
     }
 
+    [Theory]
+    [InlineData("/send")]
+    [InlineData("/send?handler=Preview")]
+    public async Task A_request_over_the_upload_limit_gets_the_send_page_naming_the_limit(string path)
+    {
+        var user = await Office.UserAsync(Unique("huge"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        // Past the request limit itself (the limit, a third more for framing, and 1 MiB): the form is never read.
+        byte[] huge = new byte[(int)((TestPostOffice.MaxUpload / 3 * 4) + (1024 * 1024) + 4096)];
+        using var form = Form("huge.pdf", huge, ("to", "+49 30 1234567"), ("subject", "kept?"));
+        using var response = await session.PostMultipartAsync(path, form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        string page = await session.GetHtmlAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("larger than 64 KiB together", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"send-error\"", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"to\"", page, StringComparison.Ordinal); // the send form again, not an error page
+        Assert.Equal(0, await JobsOfAsync(user));
+        Assert.DoesNotContain("larger than", await session.GetHtmlAsync("/send"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_form_past_the_limit_without_a_length_is_refused_in_words_too_and_a_forged_small_post_still_needs_the_token()
+    {
+        var user = await Office.UserAsync(Unique("chunked"));
+        using var session = await WebSession.LogInAsync(Office, user);
+        await session.GetHtmlAsync("/send");
+        byte[] huge = new byte[(int)((TestPostOffice.MaxUpload / 3 * 4) + (1024 * 1024) + 4096)];
+        using var form = Form("huge.pdf", huge, ("to", "+49 30 1234567"));
+        using var chunked = new WithoutLength(form);
+        Assert.Null(chunked.Headers.ContentLength);
+        using var response = await session.PostAsync("/send", chunked);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("refused=too-large", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        using var forged = await session.PostFormWithoutTokenAsync("/send", ("to", "+49 30 1234567"));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(0, await JobsOfAsync(user));
+    }
+
+    /// <summary>A body of unknown length (sent chunked), as a client streaming a form would send it.</summary>
+    private sealed class WithoutLength : HttpContent
+    {
+        private readonly HttpContent _inner;
+
+        public WithoutLength(HttpContent inner)
+        {
+            _inner = inner;
+            Headers.ContentType = inner.Headers.ContentType;
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _inner.CopyToAsync(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     [Fact]
     public async Task Sending_from_a_mailbox_without_the_send_right_is_refused()
     {

@@ -64,9 +64,16 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
 
     public long MaxUploadBytes => limits.MaxUploadBytes;
 
-    public async Task OnGetAsync(long? mailbox, CancellationToken ct)
+    /// <param name="refused">"too-large": the last POST was past the upload limit and could not be read (<see cref="UploadLimitFilter"/>).</param>
+    public async Task OnGetAsync(long? mailbox, string? refused, CancellationToken ct)
     {
         Form = new SendForm { Mailbox = mailbox };
+        if (refused == "too-large")
+        {
+            Error = $"Nothing was sent: the files you chose are larger than {Format.Bytes(limits.MaxUploadBytes)} together, the most this fax server takes. "
+                + "Choose fewer or smaller files and fill in the form again.";
+        }
+
         await LoadAsync(ct).ConfigureAwait(false);
     }
 
