@@ -23,12 +23,27 @@ public sealed partial class T30Session
         SendDis();
     }
 
+    /// <summary>
+    /// CSI and DIS, or, polling, CIG and DTC (T.30 §5.3.6.2.3: the DTC carries our receive capabilities,
+    /// as our DIS would). Both are repeated on T4 until a command comes.
+    /// </summary>
     private void SendDis()
     {
-        var csi = new byte[T30Identity.Length];
-        T30Identity.TryEncode(_options.LocalIdent, csi);
-        var dis = DisFrame.For(_options.Capabilities).Bits.ToArray();
-        Send((T30FrameType.Csi, csi), (T30FrameType.Dis, dis));
+        var ident = new byte[T30Identity.Length];
+        T30Identity.TryEncode(_options.LocalIdent, ident);
+        var capabilities = DisFrame.For(_options.Capabilities);
+        // T.30 Table 2 bit 9: a document is ready to be polled (never set in a DTC).
+        capabilities.ReadyToTransmit = !Polling && _options.OfferForPolling;
+        var fif = capabilities.Bits.ToArray();
+        if (Polling)
+        {
+            Send((T30FrameType.Cig, ident), (T30FrameType.Dtc, fif));
+        }
+        else
+        {
+            Send((T30FrameType.Csi, ident), (T30FrameType.Dis, fif));
+        }
+
         Listen(T30Listen.ControlFrames);
         State = T30State.WaitCommand;
         Arm(T30Timer.T4);
@@ -124,8 +139,15 @@ public sealed partial class T30Session
             case T30FrameType.Nss:
                 _remoteNonStandard = frame.Fif.ToArray();
                 return;
-            case T30FrameType.Dtc:
-                Finish(T30Completion.UnexpectedFrame, "polling (DTC) is not offered", sendDcn: true);
+            case T30FrameType.Cig:
+                _remoteIdent = T30Identity.Decode(frame.Fif);
+                return;
+            case T30FrameType.Dtc when !Polling:
+                OnDtc(frame);
+                return;
+            case T30FrameType.Dis when Polling && State == T30State.WaitCommand:
+                // The polled station did not hear our DTC and repeats its DIS.
+                SendDis();
                 return;
             case T30FrameType.Dcs:
                 break;

@@ -45,14 +45,14 @@ public sealed partial class T30Session
 
         switch (State)
         {
-            case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Csi:
+            case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type is T30FrameType.Csi or T30FrameType.Cig:
                 _remoteIdent = T30Identity.Decode(frame.Fif);
                 break;
             case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Nsf:
                 _remoteNonStandard = frame.Fif.ToArray();
                 break;
-            case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == T30FrameType.Dis:
-                // A repeated DIS while training means our DCS was not heard: start phase B over.
+            case T30State.WaitDis or T30State.WaitTrainingResponse when frame.Type == CapabilitiesFrame:
+                // A repeated DIS (or DTC, polled) while training means our DCS was not heard: start phase B over.
                 OnDis(frame);
                 break;
             case T30State.WaitTrainingResponse when frame.Type == T30FrameType.Cfr:
@@ -91,12 +91,27 @@ public sealed partial class T30Session
 
     private void OnDis(in T30Frame frame)
     {
-        if (!DisFrame.TryParse(frame.Fif, out var dis, out var error))
+        if (!DisFrame.TryParse(frame.Fif, out var dis, out _))
         {
             OnSendBadFrame();
             return;
         }
 
+        if (_options.Direction == T30Direction.Poll)
+        {
+            OnDisToPoll(dis);
+            return;
+        }
+
+        StartSending(dis);
+    }
+
+    /// <summary>The capabilities that start our phase B as sender: DIS when we called, DTC when we were polled.</summary>
+    private T30FrameType CapabilitiesFrame => Calling ? T30FrameType.Dis : T30FrameType.Dtc;
+
+    /// <summary>Chooses the mode from the far end's DIS or DTC (the same rules for both) and sends DCS and TCF.</summary>
+    private void StartSending(DisFrame dis)
+    {
         _remoteDis = dis;
         if (!T30Negotiation.TrySelectDcs(dis, _options.Capabilities, _options.SendResolution, _options.SendWidth, out var dcs, out var problem))
         {
@@ -104,7 +119,6 @@ public sealed partial class T30Session
             return;
         }
 
-        _ = error;
         _dcs = dcs;
         _commandTries = 0;
         Disarm(T30Timer.T1);
@@ -261,7 +275,7 @@ public sealed partial class T30Session
             var last = _block == _blockCount - 1;
             var pm = !last ? T30PostMessage.Null : _morePages ? T30PostMessage.Mps : T30PostMessage.Eop;
             var fif = new byte[PpsFrame.FifLength];
-            new PpsFrame(pm, _pagesSent & 0xFF, _block & 0xFF, FramesInBlock(_block)).Write(fif, x: true);
+            new PpsFrame(pm, _pagesSent & 0xFF, _block & 0xFF, FramesInBlock(_block)).Write(fif, x: Calling);
             Send((T30FrameType.Pps, fif));
         }
         else

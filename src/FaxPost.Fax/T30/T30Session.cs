@@ -21,6 +21,9 @@ public sealed partial class T30Session
     private byte[] _remoteNonStandard = [];
     private int _pagesReceived;
 
+    // The role can change within a call (polling): the caller receives after its DTC, a polled answerer sends.
+    private bool _sending;
+
     public T30Session(T30SessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -31,9 +34,17 @@ public sealed partial class T30Session
         }
 
         _options = options;
+        // A caller starts as the station that waits for DIS; polling, it becomes the receiver on DTC.
+        _sending = options.Direction != T30Direction.Receive;
     }
 
     public T30State State { get; private set; }
+
+    /// <summary>
+    /// Whether the session is the sending terminal now: a caller that sends, or an answerer that was
+    /// polled (DTC). A polling caller is the receiving terminal once its DTC is out.
+    /// </summary>
+    public bool Transmitting => _sending;
 
     /// <summary>Set once the session reaches <see cref="T30State.Complete"/>.</summary>
     public T30Result? Result { get; private set; }
@@ -78,7 +89,7 @@ public sealed partial class T30Session
         switch (input.Kind)
         {
             case T30InputKind.Start:
-                if (Sending)
+                if (Calling)
                 {
                     OnStartCall();
                 }
@@ -164,7 +175,10 @@ public sealed partial class T30Session
         }
     }
 
-    private bool Sending => _options.Direction == T30Direction.Send;
+    private bool Sending => _sending;
+
+    /// <summary>We placed the call, so the DIS comes to us (whether we then send or poll).</summary>
+    private bool Calling => _options.Direction != T30Direction.Receive;
 
     private void Arm(T30Timer timer) => _deadlines[(int)timer] = _now + _options.Timer(timer);
 
@@ -183,8 +197,9 @@ public sealed partial class T30Session
         for (var i = 0; i < frames.Length; i++)
         {
             var buffer = new byte[3 + frames[i].Fif.Length];
-            // X = 1 in frames from the station that received DIS: the caller here (T.30 §5.3.6.1.1).
-            T30Frame.Write(buffer, frames[i].Type, x: Sending, isFinal: i == frames.Length - 1, frames[i].Fif);
+            // T.30 §5.3.6.1.1: X = 1 in frames from the station that received DIS, which is the caller
+            // whether it sends or polls; a polled answerer (it received DTC) keeps X = 0.
+            T30Frame.Write(buffer, frames[i].Type, x: Calling, isFinal: i == frames.Length - 1, frames[i].Fif);
             _lastSent.Add(buffer);
         }
 

@@ -20,8 +20,15 @@ public sealed record T30SessionOptions
 {
     public T30Capabilities Capabilities { get; init; } = new();
 
-    /// <summary>Receive (we answer: CED, DIS) or send (we call: CNG, wait for DIS, DCS).</summary>
+    /// <summary>Receive (we answer: CED, DIS), send (we call: CNG, wait for DIS, DCS) or poll (we call and receive: DTC).</summary>
     public T30Direction Direction { get; init; } = T30Direction.Receive;
+
+    /// <summary>
+    /// Answering: a document waits to be polled. Our DIS sets bit 9 (ready to transmit) and a DTC makes us
+    /// the sending terminal; <see cref="SendResolution"/> and <see cref="SendWidth"/> describe the document.
+    /// A caller that sends DCS instead is received from as usual.
+    /// </summary>
+    public bool OfferForPolling { get; init; }
 
     /// <summary>Sending: the resolution of the pages we have.</summary>
     public T30Resolution SendResolution { get; init; } = T30Resolution.Fine;
@@ -81,6 +88,8 @@ public enum T30Direction : byte
     Receive,
     /// <summary>Calling terminal, sending pages.</summary>
     Send,
+    /// <summary>Calling terminal polling: on a DIS with a document ready (bit 9) it sends DTC and receives pages.</summary>
+    Poll,
 }
 
 /// <summary>The states of a session (T.30 Figure 5-2 flow).</summary>
@@ -258,6 +267,11 @@ public enum T30Completion : byte
     NoResponse,
     /// <summary>Sending: the far end answered RTN to one page every time it was sent.</summary>
     PageRejected,
+    /// <summary>
+    /// Polling: there was nothing to poll. The far end's DIS offered no document (bit 9 clear), or,
+    /// answering, a DTC asked for a document we did not offer.
+    /// </summary>
+    NothingToPoll,
 }
 
 public sealed record T30Result(T30Completion Completion, string Detail, int PagesReceived, string RemoteIdent, DcsFrame? LastDcs, int PagesSent = 0)

@@ -114,10 +114,19 @@ public sealed class T30SessionFuzzTests
             frames.Add(buf[..T30Frame.Write(buf, type, rng.Next(2) == 0, true, fif)]);
         }
 
+        // A DIS offering a document to poll, so polling sessions get past phase B.
+        var offering = DisFrame.For(new T30Capabilities());
+        offering.ReadyToTransmit = true;
+        frames.Add(buf[..T30Frame.Write(buf, T30FrameType.Dis, false, true, offering.Bits.ToArray())]);
         for (var run = 0; run < 600; run++)
         {
-            var send = run % 2 == 1;
-            var session = new T30Session(new T30SessionOptions { Direction = send ? T30Direction.Send : T30Direction.Receive });
+            // Receive, send, poll, and answer with a document offered for polling.
+            var role = run % 4;
+            var session = new T30Session(new T30SessionOptions
+            {
+                Direction = role switch { 1 => T30Direction.Send, 2 => T30Direction.Poll, _ => T30Direction.Receive },
+                OfferForPolling = role == 3,
+            });
             var now = TimeSpan.Zero;
             session.Step(T30Input.Start, now);
             for (var i = 0; i < 400 && session.State != T30State.Complete; i++)
@@ -143,7 +152,7 @@ public sealed class T30SessionFuzzTests
                 }
             }
 
-            if (send)
+            if (session.Transmitting)
             {
                 // A sender may be waiting on its host (page data, transport); that is not a hang of the far end.
                 continue;
