@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FaxPost.Core.Lines;
 using FaxPost.Fax.Tests.Interop;
+using FaxPost.Telephony.Lines;
 using FaxPost.Telephony.Sip.Stack;
 using FaxPost.Telephony.Tests.Lines;
 using FaxPost.Telephony.Tests.T38;
@@ -54,22 +55,7 @@ public sealed partial class KamailioSpandspTests : IDisposable
         var peerOut = peer.StandardOutput.ReadToEndAsync();
         var peerErr = peer.StandardError.ReadToEndAsync();
         var log = new LogCapture();
-        await using var a = await StartAsync(Numbering("89", "1234"), log, new SipTrunkOptions
-        {
-            Name = "kamailio",
-            Registrar = $"127.0.0.1:{k.Port}",
-            Username = NumberA,
-            Password = "alpha-secret",
-            RegisterExpires = 300,
-            T38 = T38Policy.Offer,
-            NumberFormat = TrunkNumberFormat.E164WithoutPlus,
-        });
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (a.RegistrationState("kamailio") != SipRegistrationState.Registered)
-        {
-            Assert.True(DateTime.UtcNow < until, $"not registered: {a.RegistrationState("kamailio")}");
-            await Task.Delay(50);
-        }
+        await using var a = await StartRegisteredAsync(k, log);
 
         var outcome = await a.PlaceCallAsync(new OutboundCall(5, "+" + PeerNumber, "", document, 0, 2, "+49 89 1234", "+" + NumberA, false), new RecordingReporter(), CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(120));
@@ -98,25 +84,10 @@ public sealed partial class KamailioSpandspTests : IDisposable
         await using var k = await KamailioFixture.StartAsync(new Dictionary<string, string> { [NumberA] = "alpha-secret" }, new Dictionary<string, int> { [PeerNumber] = peerPort });
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 3);
         var log = new LogCapture();
-        await using var a = await StartAsync(Numbering("89", "1234"), log, new SipTrunkOptions
-        {
-            Name = "kamailio",
-            Registrar = $"127.0.0.1:{k.Port}",
-            Username = NumberA,
-            Password = "alpha-secret",
-            RegisterExpires = 300,
-            T38 = T38Policy.Offer,
-            NumberFormat = TrunkNumberFormat.E164WithoutPlus,
-        });
+        await using var a = await StartRegisteredAsync(k, log);
         var sink = new RecordingSink(_dir);
         using var stop = new CancellationTokenSource();
         var inbound = a.RunInboundAsync(sink, stop.Token);
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (a.RegistrationState("kamailio") != SipRegistrationState.Registered)
-        {
-            Assert.True(DateTime.UtcNow < until, $"not registered: {a.RegistrationState("kamailio")}");
-            await Task.Delay(50);
-        }
 
         var psi = new ProcessStartInfo(Peer.Value) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--sip", $"{peerPort}", "--harness", SpandspHarness.Path, "--file", document, "--call", NumberA, "--proxy", $"{k.Port}", "--from", PeerNumber, "--timeout", "120" })
@@ -149,6 +120,29 @@ public sealed partial class KamailioSpandspTests : IDisposable
         T38TestSupport.AssertSamePages(document, received.Path);
         // The INVITE came from the gateway without a challenge; FaxPost's re-INVITE and the BYE went through Kamailio too.
         Assert.True(await k.WaitForAsync("rx INVITE", 2) >= 2, string.Join('\n', k.Marked));
+    }
+
+    /// <summary>FaxPost's line, registered with Kamailio as <see cref="NumberA"/>; it re-INVITEs to T.38.</summary>
+    private static async Task<SipFaxLine> StartRegisteredAsync(KamailioFixture k, LogCapture log)
+    {
+        var line = await StartAsync(Numbering("89", "1234"), log, new SipTrunkOptions
+        {
+            Name = "kamailio",
+            Registrar = $"127.0.0.1:{k.Port}",
+            Username = NumberA,
+            Password = "alpha-secret",
+            RegisterExpires = 300,
+            T38 = T38Policy.Offer,
+            NumberFormat = TrunkNumberFormat.E164WithoutPlus,
+        });
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (line.RegistrationState("kamailio") != SipRegistrationState.Registered)
+        {
+            Assert.True(DateTime.UtcNow < until, $"not registered: {line.RegistrationState("kamailio")}");
+            await Task.Delay(50);
+        }
+
+        return line;
     }
 
     [GeneratedRegex(@"PHASE_E ok=(?<ok>\d+) .*pages_tx=(?<pages>\d+)")]
