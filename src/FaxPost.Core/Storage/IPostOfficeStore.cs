@@ -294,6 +294,16 @@ public interface IMailStore
     /// </summary>
     Task<bool> TransitionMessageAsync(MessageTransition transition, CancellationToken ct);
 
+    /// <summary>
+    /// Claims mail-to-fax message <paramref name="key"/> for <paramref name="node"/> until <paramref name="until"/>,
+    /// with a compare-and-set only one claimer can win (an insert that does nothing when the record exists, or an
+    /// update conditional on the state read): won when the record is absent, not done and not claimed, claimed by
+    /// this node, or claimed by another whose lease ended at or before <paramref name="now"/> (it crashed). A won
+    /// claim that replaces an earlier one names it (<see cref="MessageClaimResult.Previous"/>): its submission may
+    /// be stored already. Lost: the record is done, or another node holds an unexpired claim.
+    /// </summary>
+    Task<MessageClaimResult> ClaimMessageAsync(string key, string node, DateTimeOffset now, DateTimeOffset until, CancellationToken ct);
+
     /// <summary>Removes ledger records last seen before <paramref name="cutoff"/>; returns how many.</summary>
     Task<int> ForgetMessagesAsync(DateTimeOffset cutoff, CancellationToken ct);
 }
@@ -356,6 +366,59 @@ public sealed record MessageTransition(string Key, string? Expected, string Stat
 
 /// <summary>A mail-to-fax message the gateway has handled or is handling ("claim|...", "done|...").</summary>
 public sealed record MailMessageRecord(string Key, string State, DateTimeOffset SeenAt);
+
+/// <summary>
+/// A node's claim on a mail-to-fax message, stored as the ledger state <c>claim|&lt;since&gt;|&lt;node&gt;|&lt;until&gt;</c>
+/// (UTC ticks): <paramref name="Since"/> is when the message was first claimed (kept across take-overs, so a
+/// submission stored since then is found), <paramref name="Until"/> when the lease ends. Records written before
+/// leases existed (<c>claim|&lt;since&gt;</c>) read as claims of no node whose lease has ended.
+/// </summary>
+public sealed record MessageClaim(DateTimeOffset Since, string Node, DateTimeOffset Until)
+{
+    public const string Prefix = "claim|";
+
+    /// <summary>The ledger state; a compare-and-set on it fails once another node has taken the claim over.</summary>
+    public string State => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Prefix}{Since.UtcTicks}|{Node}|{Until.UtcTicks}");
+
+    public bool IsExpired(DateTimeOffset now) => Until <= now;
+
+    public static bool TryParse(string? state, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MessageClaim? claim)
+    {
+        claim = null;
+        if (state is null || !state.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = state[Prefix.Length..].Split('|');
+        if (!long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long since) || since > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            return false;
+        }
+
+        var sinceTime = new DateTimeOffset(since, TimeSpan.Zero);
+        if (parts.Length == 1)
+        {
+            claim = new MessageClaim(sinceTime, "", sinceTime);
+            return true;
+        }
+
+        if (parts.Length != 3 || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long until) || until > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            return false;
+        }
+
+        claim = new MessageClaim(sinceTime, parts[1], new DateTimeOffset(until, TimeSpan.Zero));
+        return true;
+    }
+}
+
+/// <summary>
+/// The outcome of <see cref="IMailStore.ClaimMessageAsync"/>. Won: <paramref name="Claim"/> is this node's claim and
+/// <paramref name="Previous"/> the claim it replaced (null for a fresh one). Lost: <paramref name="State"/> is the
+/// record's state (done, or the <paramref name="Claim"/> another node holds).
+/// </summary>
+public sealed record MessageClaimResult(bool Won, string? State, MessageClaim? Claim, MessageClaim? Previous);
 
 /// <summary>A unique value (login, extension, name) is already taken.</summary>
 public sealed class DuplicateException(string message) : Exception(message);

@@ -137,7 +137,16 @@ public sealed partial class MailFetcher(MailToFaxProcessor processor, MailGatewa
             MailResult result;
             if (summary.Size is { } size && size > options.MaxMessageBytes)
             {
-                var headers = await folder.GetHeadersAsync(summary.UniqueId, ct).ConfigureAwait(false);
+                HeaderList headers;
+                try
+                {
+                    headers = await folder.GetHeadersAsync(summary.UniqueId, ct).ConfigureAwait(false);
+                }
+                catch (MessageNotFoundException)
+                {
+                    continue; // another node fetching this mailbox removed it meanwhile
+                }
+
                 result = await processor.RefuseTooLargeAsync(headers, size, ct).ConfigureAwait(false);
             }
             else
@@ -152,6 +161,10 @@ public sealed partial class MailFetcher(MailToFaxProcessor processor, MailGatewa
                 {
                     // MimeKit's ParseException: answered from the headers, so the message cannot block the mailbox.
                     unreadable = e.Message;
+                }
+                catch (MessageNotFoundException)
+                {
+                    continue; // another node fetching this mailbox removed it meanwhile
                 }
 
                 result = message is not null

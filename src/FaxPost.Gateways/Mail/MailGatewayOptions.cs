@@ -122,6 +122,19 @@ public sealed class MailGatewayOptions
     /// </summary>
     public TimeSpan MessageRecordRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// This node's name in message claims: nodes fetching one mailbox into one database need different names.
+    /// A node that restarts under the same name takes its own unfinished claims over at once.
+    /// </summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// How long a node's claim on a mail-to-fax message keeps other nodes away; after it (the node crashed) another
+    /// node takes the message over and first looks for the submission the crashed node may have stored. Must be
+    /// longer than handling one message takes.
+    /// </summary>
+    public TimeSpan MessageClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Attempts per outgoing mail before a temporary failure counts as permanent.</summary>
     public int SmtpMaxTries { get; set; } = 5;
 
@@ -176,6 +189,16 @@ public sealed class MailGatewayOptions
         if (MessageRecordRetention < TimeSpan.FromDays(1))
         {
             errors.Add("Mail:MessageRecordRetention must be at least one day (records of handled mails prevent sending a fax twice).");
+        }
+
+        if (string.IsNullOrWhiteSpace(NodeName) || NodeName.Contains('|', StringComparison.Ordinal))
+        {
+            errors.Add("Mail:NodeName must be a non-empty name without '|'.");
+        }
+
+        if (MessageClaimLease < TimeSpan.FromSeconds(10))
+        {
+            errors.Add("Mail:MessageClaimLease must be at least 10 seconds.");
         }
 
         if (SmtpMaxTries < 1)

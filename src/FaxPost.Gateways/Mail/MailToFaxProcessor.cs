@@ -102,6 +102,22 @@ public sealed partial class MailToFaxProcessor(
     private Task SetStateAsync(string key, string state, CancellationToken ct) =>
         store.Mail.SetMessageAsync(key, state, time.GetUtcNow(), ct);
 
+    /// <summary>Moves the message from this node's claim to <paramref name="state"/>, storing <paramref name="mails"/> with it; false when another node took the claim over.</summary>
+    private async Task<bool> FinishAsync(string key, MessageClaimResult claim, string state, List<QueuedMail> mails, List<MailMessageRecord> records, CancellationToken ct)
+    {
+        if (!await store.Mail.TransitionMessageAsync(new MessageTransition(key, claim.State, state, time.GetUtcNow(), mails, records), ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (mails.Count > 0)
+        {
+            outbox.Wake();
+        }
+
+        return true;
+    }
+
     /// <summary>A message larger than <see cref="MailGatewayOptions.MaxMessageBytes"/>: answered from its headers, never downloaded.</summary>
     public Task<MailResult> RefuseTooLargeAsync(HeaderList headers, long size, CancellationToken ct)
     {
@@ -111,7 +127,8 @@ public sealed partial class MailToFaxProcessor(
             message.Headers.Add(header);
         }
 
-        return GuardAsync(message, KeyOf(headers), () => TooLargeAsync(message, size, ct), ct);
+        string key = KeyOf(headers); // not the copy's: a new MimeMessage has a Message-ID of its own
+        return GuardAsync(message, key, claim => TooLargeAsync(message, key, claim, size, ct), ct);
     }
 
     /// <summary>A message whose MIME structure cannot be parsed at all: answered from its headers (if any) so it does not come back.</summary>
@@ -124,26 +141,41 @@ public sealed partial class MailToFaxProcessor(
         }
 
         string key = KeyOf(headers);
-        return GuardAsync(message, key, async () =>
+        return GuardAsync(message, key, async claim =>
         {
             if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
             {
-                return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+                return await DiscardAsync(message, key, claim, machine, ct).ConfigureAwait(false);
             }
 
-            return await RefuseAsync(message, key, $"The fax was not sent: the mail could not be read ({error}). Send it again, with the document as a PDF attachment.", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"The fax was not sent: the mail could not be read ({error}). Send it again, with the document as a PDF attachment.", ct).ConfigureAwait(false);
         }, ct);
     }
 
     public Task<MailResult> ProcessAsync(MimeMessage message, CancellationToken ct) =>
-        GuardAsync(message, KeyOf(message.Headers), () => HandleAsync(message, KeyOf(message.Headers), ct), ct);
+        GuardAsync(message, KeyOf(message.Headers), claim => HandleAsync(message, KeyOf(message.Headers), claim, ct), ct);
 
-    /// <summary>Nothing from outside crashes the gateway: unexpected errors leave the message for a few more tries, then refuse it.</summary>
-    private async Task<MailResult> GuardAsync(MimeMessage message, string key, Func<Task<MailResult>> handle, CancellationToken ct)
+    /// <summary>
+    /// Claims the message for this node first (<see cref="IMailStore.ClaimMessageAsync"/>): of nodes fetching one
+    /// mailbox, only the claim's winner handles it; a node that loses leaves it alone this round (another node is at
+    /// it) or, when it is done, lets the mailbox forget it. Nothing from outside crashes the gateway: unexpected
+    /// errors leave the message for a few more tries, then refuse it.
+    /// </summary>
+    private async Task<MailResult> GuardAsync(MimeMessage message, string key, Func<MessageClaimResult, Task<MailResult>> handle, CancellationToken ct)
     {
+        MessageClaimResult? claim = null;
         try
         {
-            return await handle().ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            claim = await store.Mail.ClaimMessageAsync(key, options.NodeName, now, now + options.MessageClaimLease, ct).ConfigureAwait(false);
+            if (!claim.Won)
+            {
+                return claim.Claim is { } held
+                    ? new MailResult(MailOutcome.RetryLater, $"being handled by node {held.Node} (claimed until {held.Until:u})", [])
+                    : new MailResult(MailOutcome.Duplicate, $"already handled ({claim.State})", []);
+            }
+
+            return await handle(claim).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -157,12 +189,12 @@ public sealed partial class MailToFaxProcessor(
                 string triesKey = key + ".failures";
                 int tries = int.TryParse(await StateAsync(triesKey, ct).ConfigureAwait(false), out int t) ? t + 1 : 1;
                 await SetStateAsync(triesKey, tries.ToString(CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-                if (tries < MaxUnexpectedFailures)
+                if (tries < MaxUnexpectedFailures || claim is not { Won: true })
                 {
                     return new MailResult(MailOutcome.RetryLater, $"failed unexpectedly ({e.GetType().Name}); try {tries} of {MaxUnexpectedFailures}", []);
                 }
 
-                return await RefuseAsync(message, key, "The fax server could not process this mail. The fax post office has been told; please try again later or send the document another way.", ct).ConfigureAwait(false);
+                return await RefuseAsync(message, key, claim, "The fax server could not process this mail. The fax post office has been told; please try again later or send the document another way.", ct).ConfigureAwait(false);
             }
             catch (Exception inner) when (inner is not OperationCanceledException)
             {
@@ -171,29 +203,23 @@ public sealed partial class MailToFaxProcessor(
         }
     }
 
-    private async Task<MailResult> HandleAsync(MimeMessage message, string key, CancellationToken ct)
+    private async Task<MailResult> HandleAsync(MimeMessage message, string key, MessageClaimResult claim, CancellationToken ct)
     {
-        string? state = await StateAsync(key, ct).ConfigureAwait(false);
-        if (state?.StartsWith("done", StringComparison.Ordinal) == true)
-        {
-            return new MailResult(MailOutcome.Duplicate, $"already handled ({state})", []);
-        }
-
         if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
         {
-            return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+            return await DiscardAsync(message, key, claim, machine, ct).ConfigureAwait(false);
         }
 
         var fromList = message.From.Mailboxes.ToList();
         if (fromList.Count != 1 || fromList[0].Address is not { Length: > 0 } fromAddress || !fromAddress.Contains('@', StringComparison.Ordinal))
         {
-            return await DiscardAsync(message, key, "no single From address to answer", ct).ConfigureAwait(false);
+            return await DiscardAsync(message, key, claim, "no single From address to answer", ct).ConfigureAwait(false);
         }
 
         if (options.TrustedAuthServId is { Length: > 0 } authServId && !SenderVerification.IsVerified(message.Headers, authServId, fromAddress, out string unverified))
         {
             LogUnverifiedSender(fromAddress, unverified);
-            return await RefuseAsync(message, key, $"The fax was not sent: our mail server could not confirm that this mail comes from {fromAddress} ({unverified}).", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"The fax was not sent: our mail server could not confirm that this mail comes from {fromAddress} ({unverified}).", ct).ConfigureAwait(false);
         }
 
         var user = await store.Users.FindByEmailAsync(fromAddress, ct).ConfigureAwait(false);
@@ -201,7 +227,7 @@ public sealed partial class MailToFaxProcessor(
         if (user is null || principal is null)
         {
             LogUnknownSender(fromAddress, Describe(message));
-            return await RefuseAsync(message, key, $"The address {fromAddress} may not send faxes through this server. Ask the fax post office to register your e-mail address with your account.", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"The address {fromAddress} may not send faxes through this server. Ask the fax post office to register your e-mail address with your account.", ct).ConfigureAwait(false);
         }
 
         var subject = SubjectParser.Parse(message.Subject);
@@ -209,19 +235,19 @@ public sealed partial class MailToFaxProcessor(
         bool fromAddressPart = addressNumbers.Count > 0;
         if (!fromAddressPart && (options.Recipients == MailRecipientSource.LocalPart))
         {
-            return await RefuseAsync(message, key, $"Write the fax number as the address, e.g. +4989123456@{options.FaxDomain}.", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"Write the fax number as the address, e.g. +4989123456@{options.FaxDomain}.", ct).ConfigureAwait(false);
         }
 
         string? pinError = CheckPin(user, fromAddressPart ? PinOnly(message.Subject) : subject.Pin);
         if (pinError is not null)
         {
             LogBadPin(user.Login);
-            return await RefuseAsync(message, key, pinError, ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, pinError, ct).ConfigureAwait(false);
         }
 
         if (!fromAddressPart && !subject.IsValid)
         {
-            return await RefuseAsync(message, key, $"The fax was not sent: {subject.Error}.", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"The fax was not sent: {subject.Error}.", ct).ConfigureAwait(false);
         }
 
         var extracted = _extractor.Extract(message);
@@ -233,7 +259,7 @@ public sealed partial class MailToFaxProcessor(
                 reasons.Insert(0, extracted.Error);
             }
 
-            return await RefuseAsync(message, key, "The fax was not sent:\n\n- " + string.Join("\n- ", reasons), ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, "The fax was not sent:\n\n- " + string.Join("\n- ", reasons), ct).ConfigureAwait(false);
         }
 
         var plan = new Plan();
@@ -242,19 +268,18 @@ public sealed partial class MailToFaxProcessor(
             : await AddSubjectRecipientsAsync(plan, user.Id, subject.Recipients, ct).ConfigureAwait(false);
         if (recipientError is not null)
         {
-            return await RefuseAsync(message, key, $"The fax was not sent: {recipientError}", ct).ConfigureAwait(false);
+            return await RefuseAsync(message, key, claim, $"The fax was not sent: {recipientError}", ct).ConfigureAwait(false);
         }
 
-        // Claim, then submit: a crash between the two is recognised on the next fetch.
+        // Claimed, then submit: a crash between the two is recognised by whoever takes the claim over (this node
+        // after a restart, another once the lease has ended).
         IReadOnlyList<FaxJob> queued = [];
-        string? claim = null;
         bool recovered = false;
-        if (state?.StartsWith("claim|", StringComparison.Ordinal) == true && long.TryParse(state.AsSpan(6), out long claimedTicks))
+        if (claim.Previous is { } previous)
         {
-            if (await FindEarlierSubmissionAsync(user.Id, new DateTimeOffset(claimedTicks, TimeSpan.Zero), extracted.Documents, ct).ConfigureAwait(false) is { } group)
+            if (await FindEarlierSubmissionAsync(user.Id, previous.Since, extracted.Documents, ct).ConfigureAwait(false) is { } group)
             {
                 // The faxes were stored but the message not finished: finish it (a serial letter's mails are still to be queued).
-                claim = state;
                 recovered = true;
                 queued = await store.Jobs.QueryAsync(new JobQuery(GroupId: group), ct).ConfigureAwait(false);
                 LogRecovered(user.Login, group);
@@ -262,10 +287,8 @@ public sealed partial class MailToFaxProcessor(
         }
 
         bool serial = plan.Mail.Count > 0;
-        if (claim is null)
+        if (!recovered)
         {
-            claim = "claim|" + time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture);
-            await SetStateAsync(key, claim, ct).ConfigureAwait(false);
             if (plan.Fax.Count > 0)
             {
                 try
@@ -285,11 +308,11 @@ public sealed partial class MailToFaxProcessor(
                 {
                     LogRefusedByPostOffice(user.Login, e.Message);
                     // Outbound number restrictions (premium rate, national only) say which number and why.
-                    return await RefuseAsync(message, key, $"The fax was not sent: {e.Message}", ct).ConfigureAwait(false);
+                    return await RefuseAsync(message, key, claim, $"The fax was not sent: {e.Message}", ct).ConfigureAwait(false);
                 }
                 catch (OverloadedException e)
                 {
-                    await SetStateAsync(key, "retry", ct).ConfigureAwait(false);
+                    await FinishAsync(key, claim, "retry", [], [], ct).ConfigureAwait(false);
                     return new MailResult(MailOutcome.RetryLater, e.Message, []);
                 }
             }
@@ -326,13 +349,12 @@ public sealed partial class MailToFaxProcessor(
                 ct).ConfigureAwait(false));
         }
 
-        if (!await store.Mail.TransitionMessageAsync(new MessageTransition(key, claim, $"done|{groupText}", time.GetUtcNow(), mails, records), ct).ConfigureAwait(false))
+        if (!await FinishAsync(key, claim, $"done|{groupText}", mails, records, ct).ConfigureAwait(false))
         {
-            // Another fetch (node) finished this message meanwhile: its mails are queued, not ours.
+            // Another node took the claim over (ours outlived its lease) and finishes the message: its mails are queued, not ours.
             return new MailResult(MailOutcome.Duplicate, $"finished meanwhile elsewhere ({groupText})", []);
         }
 
-        outbox.Wake();
         LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
         if (serial && queued.Count > 0)
         {
@@ -345,20 +367,14 @@ public sealed partial class MailToFaxProcessor(
             : new MailResult(MailOutcome.Submitted, groupText, queued);
     }
 
-    private async Task<MailResult> TooLargeAsync(MimeMessage message, long size, CancellationToken ct)
+    private async Task<MailResult> TooLargeAsync(MimeMessage message, string key, MessageClaimResult claim, long size, CancellationToken ct)
     {
-        string key = KeyOf(message.Headers);
-        if ((await StateAsync(key, ct).ConfigureAwait(false))?.StartsWith("done", StringComparison.Ordinal) == true)
-        {
-            return new MailResult(MailOutcome.Duplicate, "already handled", []);
-        }
-
         if (MailLoopDetector.Classify(message, options.FromAddress) is { } machine)
         {
-            return await DiscardAsync(message, key, machine, ct).ConfigureAwait(false);
+            return await DiscardAsync(message, key, claim, machine, ct).ConfigureAwait(false);
         }
 
-        return await RefuseAsync(message, key, $"The fax was not sent: the mail is {size / (1024 * 1024.0):0.0} MiB; the fax server takes mails up to {options.MaxMessageBytes / (1024 * 1024.0):0.0} MiB.", ct).ConfigureAwait(false);
+        return await RefuseAsync(message, key, claim, $"The fax was not sent: the mail is {size / (1024 * 1024.0):0.0} MiB; the fax server takes mails up to {options.MaxMessageBytes / (1024 * 1024.0):0.0} MiB.", ct).ConfigureAwait(false);
     }
 
     private string? CheckPin(User user, string? pin)
@@ -495,23 +511,33 @@ public sealed partial class MailToFaxProcessor(
         return null;
     }
 
-    private async Task<MailResult> RefuseAsync(MimeMessage message, string key, string text, CancellationToken ct)
+    /// <summary>Done with a reply naming the reason, stored with "done" in one step: of nodes that both read the message, one answers.</summary>
+    private async Task<MailResult> RefuseAsync(MimeMessage message, string key, MessageClaimResult claim, string text, CancellationToken ct)
     {
-        await SetStateAsync(key, "done|refused", ct).ConfigureAwait(false);
+        var mails = new List<QueuedMail>();
         var to = message.ReplyTo.Mailboxes.FirstOrDefault() ?? message.From.Mailboxes.FirstOrDefault();
-        LogRefused(Describe(message), FirstLine(text));
         if (to is not null && MailLoopDetector.Classify(message, options.FromAddress) is null)
         {
             var reply = composer.Reply(message, to, "Fax not sent: " + Short(SubjectParser.WithoutPin(message.Subject)), text + "\n\nThis is an automatic answer of the fax server.");
-            await outbox.EnqueueAsync(new OutgoingMail(reply, $"refusal to {to.Address}", QueuedMailKind.Reply), ct).ConfigureAwait(false);
+            mails.Add(await outbox.ToQueuedAsync(new OutgoingMail(reply, $"refusal to {to.Address}", QueuedMailKind.Reply), ct).ConfigureAwait(false));
         }
 
+        if (!await FinishAsync(key, claim, "done|refused", mails, [], ct).ConfigureAwait(false))
+        {
+            return new MailResult(MailOutcome.Duplicate, "finished meanwhile elsewhere", []);
+        }
+
+        LogRefused(Describe(message), FirstLine(text));
         return new MailResult(MailOutcome.Refused, text, []);
     }
 
-    private async Task<MailResult> DiscardAsync(MimeMessage message, string key, string why, CancellationToken ct)
+    private async Task<MailResult> DiscardAsync(MimeMessage message, string key, MessageClaimResult claim, string why, CancellationToken ct)
     {
-        await SetStateAsync(key, "done|discarded", ct).ConfigureAwait(false);
+        if (!await FinishAsync(key, claim, "done|discarded", [], [], ct).ConfigureAwait(false))
+        {
+            return new MailResult(MailOutcome.Duplicate, "finished meanwhile elsewhere", []);
+        }
+
         LogDiscarded(Describe(message), why);
         return new MailResult(MailOutcome.Discarded, why, []);
     }

@@ -141,6 +141,54 @@ internal sealed class SqlMailStore(SqlDatabase db) : IMailStore
             ct);
     }
 
+    public Task<MessageClaimResult> ClaimMessageAsync(string key, string node, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        if (node.Contains('|', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A node name must not contain '|'.", nameof(node));
+        }
+
+        return db.WriteAsync(
+            async s =>
+            {
+                string? state = await s.Sql("SELECT state FROM mail_messages WHERE key = @k").With("@k", key).ScalarAsync<string>(ct).ConfigureAwait(false);
+                MessageClaim? previous = null;
+                if (state is not null)
+                {
+                    if (state.StartsWith("done", StringComparison.Ordinal))
+                    {
+                        return new MessageClaimResult(false, state, null, null);
+                    }
+
+                    if (MessageClaim.TryParse(state, out previous) && previous.Node != node && !previous.IsExpired(now))
+                    {
+                        return new MessageClaimResult(false, state, previous, null); // another node is at it
+                    }
+                }
+
+                // The compare-and-set: an insert that does nothing when a record exists, or an update only from the state
+                // read above. Of any number of nodes racing, one changes a row; every other sees 0 and has lost.
+                var claim = new MessageClaim(previous?.Since ?? now, node, until);
+                int changed = state is null
+                    ? await s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO NOTHING")
+                        .With("@k", key).With("@s", claim.State).WithTime("@at", now)
+                        .ExecuteAsync(ct).ConfigureAwait(false)
+                    : await s.Sql("UPDATE mail_messages SET state = @s, seen_at = @at WHERE key = @k AND state = @expected")
+                        .With("@k", key).With("@s", claim.State).WithTime("@at", now).With("@expected", state)
+                        .ExecuteAsync(ct).ConfigureAwait(false);
+                if (changed == 1)
+                {
+                    return new MessageClaimResult(true, claim.State, claim, previous);
+                }
+
+                string? current = await s.Sql("SELECT state FROM mail_messages WHERE key = @k").With("@k", key).ScalarAsync<string>(ct).ConfigureAwait(false);
+                return new MessageClaimResult(false, current, MessageClaim.TryParse(current, out var winner) ? winner : null, null);
+            },
+            ct);
+    }
+
     private static Task<int> UpsertMessageAsync(SqlSession s, string key, string state, DateTimeOffset seenAt, CancellationToken ct) =>
         s.Sql("INSERT INTO mail_messages (key, state, seen_at) VALUES (@k, @s, @at) ON CONFLICT (key) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at")
             .With("@k", key)

@@ -82,7 +82,7 @@ public sealed class SerialLetterDurabilityTests
         var alice = await office.UserAsync("alice", "alice@example.org", "101");
         await CustomersAsync(office, alice);
         var mail = MailToFaxProcessorTests.Mail(alice.Email!, "Customers");
-        faults.FailNext("SetMessageAsync", after: 1); // the claim is written; marking the stored faxes as a serial letter fails
+        faults.FailNext("SetMessageAsync"); // the claim is written (ClaimMessageAsync); marking the stored faxes as a serial letter fails
 
         Assert.Equal(MailOutcome.RetryLater, (await office.Get<MailToFaxProcessor>().ProcessAsync(mail, Ct)).Outcome);
         Assert.Equal(1, faults.Failures);
