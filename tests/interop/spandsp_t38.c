@@ -12,10 +12,14 @@
  * Exit status: 0 on success, 1 on a failed call, 2 on a timeout, 3 on bad usage or setup,
  * 4 when it hung up on purpose (--drop-after-pages).
  *
- * usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm]
+ * usage: spandsp_t38 send|receive|poll|offer --local PORT --remote HOST:PORT --file F [--no-ecm]
  *        [--modems 1|2|4|7] [--compressions mh,mr,mmr] [--version N] [--redundancy N] [--max-datagram N]
  *        [--ident S] [--sub S] [--sid S] [--calling|--answering] [--no-pacing]
  *        [--drop-after-pages N [--drop-after-datagrams K]] [--timeout SECONDS] [--verbose]
+ *
+ * poll calls and receives: spandsp has only a file to receive into, so when the answerer's DIS offers a
+ * document (bit 9) it sends DTC (t30.c, process_rx_dis_dtc). offer answers with only a file to send:
+ * spandsp's DIS then sets bit 9, and a DTC makes it send. Both end like receive and send.
  *
  * --modems and --compressions limit what spandsp offers (receiving: its DIS) or picks (sending: its DCS),
  * so a test can force V.27ter/V.29/V.17 and MH/MR/MMR. --no-pacing streams data as fast as spandsp
@@ -296,7 +300,7 @@ static int64_t now_us(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: spandsp_t38 send|receive --local PORT --remote HOST:PORT --file F [--no-ecm] [--modems 1|2|4|7]\n"
+    fprintf(stderr, "usage: spandsp_t38 send|receive|poll|offer --local PORT --remote HOST:PORT --file F [--no-ecm] [--modems 1|2|4|7]\n"
                     "       [--compressions mh,mr,mmr] [--version N] [--redundancy N] [--max-datagram N] [--ident S] [--sub S] [--sid S]\n"
                     "       [--calling|--answering] [--no-pacing] [--drop-after-pages N [--drop-after-datagrams K]]\n"
                     "       [--timeout SECONDS] [--verbose]\n");
@@ -356,13 +360,14 @@ int main(int argc, char *argv[])
 
     if (argc < 2)
         usage();
-    if (strcmp(argv[1], "send") == 0)
+    /* send: call and send; receive: answer and receive; poll: call and receive; offer: answer and send. */
+    if (strcmp(argv[1], "send") == 0  ||  strcmp(argv[1], "offer") == 0)
         sending = 1;
-    else if (strcmp(argv[1], "receive") == 0)
+    else if (strcmp(argv[1], "receive") == 0  ||  strcmp(argv[1], "poll") == 0)
         sending = 0;
     else
         usage();
-    calling = sending;
+    calling = (strcmp(argv[1], "send") == 0  ||  strcmp(argv[1], "poll") == 0);
     memset(&g, 0, sizeof(g));
     g.sending = sending;
     g.udptl.redundancy = 3;

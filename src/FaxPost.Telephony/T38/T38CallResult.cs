@@ -67,6 +67,12 @@ public sealed record T38CallResult
 
     public bool Ecm { get; init; }
 
+    /// <summary>
+    /// We were the sending terminal: <see cref="T38Endpoint.SendAsync"/>, or an answer offering a
+    /// document that the caller polled. False when we received (or nothing was exchanged).
+    /// </summary>
+    public bool Transmitted { get; init; }
+
     public string RemoteIdent { get; init; } = "";
 
     public string RemoteSubAddress { get; init; } = "";
@@ -93,6 +99,8 @@ public sealed record T38CallResult
             T30Completion.NoIdentification => CallResult.NoAnswer,
             // The far end cannot receive, or we share no modem/mode: retrying will not change it.
             T30Completion.Incompatible or T30Completion.InvalidDcs => CallResult.PermanentFailure,
+            // Polling: the far end has no document for us; asking again at once would not change that.
+            T30Completion.NothingToPoll => CallResult.PermanentFailure,
             _ => CallResult.TemporaryFailure,
         },
         T38CallEnd.NoCall => CallResult.NoAnswer,

@@ -48,6 +48,8 @@ public sealed partial class T38Endpoint : IDisposable
     private int _confirmedReported;
     private bool _pageOpen;
     private bool _identifiedCalled;
+    private bool _calling;
+    private string? _deferredOutput;
     private string _remoteTsi = "";
     private string _remoteSub = "";
     private long _datagramsSent;
@@ -106,14 +108,10 @@ public sealed partial class T38Endpoint : IDisposable
 
         Claim();
         _start = _time.GetTimestamp();
-        try
+        _calling = true;
+        if (await LoadSourceAsync(document, firstPage, pageCount, ct).ConfigureAwait(false) is { } unreadable)
         {
-            var bytes = await File.ReadAllBytesAsync(document, ct).ConfigureAwait(false);
-            _source = new T38PageSource(TiffDocument.Read(bytes), firstPage, pageCount);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or FaxCodecException or ArgumentOutOfRangeException)
-        {
-            return Ended(T38CallEnd.DocumentError, $"cannot read {document}: {e.Message}");
+            return unreadable;
         }
 
         _pageConfirmed = pageConfirmed;
@@ -124,8 +122,8 @@ public sealed partial class T38Endpoint : IDisposable
             LocalIdent = _options.LocalIdent,
             SubAddress = _options.SubAddress,
             SenderId = _options.SenderId,
-            SendResolution = _options.SendResolution ?? _source.Resolution,
-            SendWidth = _source.Width,
+            SendResolution = _options.SendResolution ?? _source!.Resolution,
+            SendWidth = _source!.Width,
             T1 = _options.T1,
         };
         return await RunAsync(session, null, ct).ConfigureAwait(false);
@@ -167,16 +165,37 @@ public sealed partial class T38Endpoint : IDisposable
                 throw new CallAbortedException(T38CallEnd.Refused, "the call was refused");
             }
 
-            try
-            {
-                _sinkStream = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
-                _sink = new T38PageSink(_sinkStream);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CallAbortedException(T38CallEnd.StorageError, $"cannot create {output}: {e.Message}");
-            }
+            OpenSink(output);
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the TIFF-F to send; a result (document error) when it cannot be used.</summary>
+    private async Task<T38CallResult?> LoadSourceAsync(string document, int firstPage, int pageCount, CancellationToken ct)
+    {
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(document, ct).ConfigureAwait(false);
+            _source = new T38PageSource(TiffDocument.Read(bytes), firstPage, pageCount);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TiffFormatException or FaxCodecException or ArgumentOutOfRangeException)
+        {
+            return Ended(T38CallEnd.DocumentError, $"cannot read {document}: {e.Message}");
+        }
+    }
+
+    /// <summary>Creates the TIFF-F the received pages go to.</summary>
+    private void OpenSink(string output)
+    {
+        try
+        {
+            _sinkStream = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+            _sink = new T38PageSink(_sinkStream);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CallAbortedException(T38CallEnd.StorageError, $"cannot create {output}: {e.Message}");
+        }
     }
 
     public void Dispose() => _socket.Dispose();
@@ -410,6 +429,12 @@ public sealed partial class T38Endpoint : IDisposable
 
     private async Task HandleAsync(T30Action action, CancellationToken ct)
     {
+        if (action.Kind == T30ActionKind.BeginPage && _sink is null && _deferredOutput is not null)
+        {
+            // Offering a document: the file for received pages exists only once a caller sends to us.
+            OpenSink(_deferredOutput);
+        }
+
         switch (action.Kind)
         {
             case T30ActionKind.SendTone or T30ActionKind.SendFrames:
@@ -547,7 +572,7 @@ public sealed partial class T38Endpoint : IDisposable
         }
 
         var frame = new byte[3];
-        T30Frame.Write(frame, T30FrameType.Dcn, x: _source is not null, isFinal: true, []);
+        T30Frame.Write(frame, T30FrameType.Dcn, x: _calling, isFinal: true, []);
         Transmit(new T30Action { Kind = T30ActionKind.SendFrames, Frames = [frame] }, TimeSpan.Zero);
     }
 
@@ -599,6 +624,7 @@ public sealed partial class T38Endpoint : IDisposable
             Resolution = mode?.Resolution,
             Compression = mode?.Compression,
             Ecm = mode?.Ecm ?? false,
+            Transmitted = _source is not null && _session?.Transmitting == true,
             RemoteIdent = result?.RemoteIdent is { Length: > 0 } id ? id : _remoteTsi,
             RemoteSubAddress = result?.RemoteSubAddress is { Length: > 0 } sub ? sub : _remoteSub,
             Duration = _start == 0 ? TimeSpan.Zero : Now,
