@@ -74,7 +74,11 @@ public sealed partial class FaxMailer(
 
     public async Task JobChangedAsync(FaxJob job, string message, CancellationToken ct)
     {
-        await serialLetters.JobChangedAsync(job, ct).ConfigureAwait(false);
+        if (await serialLetters.JobChangedAsync(job, ct).ConfigureAwait(false))
+        {
+            outbox.Wake();
+        }
+
         bool final = job.State is JobState.Done or JobState.Failed;
         bool interesting = final || job.State is JobState.Queued or JobState.WaitingToRetry;
         if (!interesting || (job.State == JobState.Queued && job.Tries > 0))

@@ -23,7 +23,7 @@ public sealed record OutgoingMail(MimeMessage Message, string What, QueuedMailKi
 /// SMTP server is recorded first (<see cref="IMailStore.MarkSentAsync"/>); the follow-up (a fax marked
 /// delivered) and the removal come after and are finished after a restart without sending again.
 /// </summary>
-public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sender, FaxMailDelivery deliveries, MailGatewayOptions options, TimeProvider time, ILogger<MailOutbox> logger)
+public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sender, FaxMailDelivery deliveries, SerialLetterReport serialLetters, MailGatewayOptions options, TimeProvider time, ILogger<MailOutbox> logger)
 {
     private const int Batch = 50;
     private const int Parallel = 4;
@@ -45,12 +45,14 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
     }
 
     /// <summary>The stored form of a mail, due now (for callers that store it with other state in one transaction, then <see cref="Wake"/>).</summary>
-    public async Task<QueuedMail> ToQueuedAsync(OutgoingMail mail, CancellationToken ct)
+    public Task<QueuedMail> ToQueuedAsync(OutgoingMail mail, CancellationToken ct) => ToQueuedAsync(mail, time.GetUtcNow(), ct);
+
+    /// <summary>The stored form of a mail, due at <paramref name="now"/>.</summary>
+    internal static async Task<QueuedMail> ToQueuedAsync(OutgoingMail mail, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mail);
         using var content = new MemoryStream();
         await mail.Message.WriteToAsync(content, ct).ConfigureAwait(false);
-        var now = time.GetUtcNow();
         return new QueuedMail { Kind = mail.Kind, FaxId = mail.FaxId, What = mail.What, Content = content.ToArray(), CreatedAt = now, NextAttemptAt = now, LedgerKey = mail.LedgerKey };
     }
 
@@ -188,6 +190,7 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
             await deliveries.DeliveredAsync(faxId, mail.Kind, string.Join(", ", message.To.Mailboxes.Select(m => m.Address)), ct).ConfigureAwait(false);
         }
 
+        await LetterMailFinishedAsync(mail, ct).ConfigureAwait(false);
         await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
     }
 
@@ -211,12 +214,26 @@ public sealed partial class MailOutbox(IPostOfficeStore store, IMailSender sende
         if (mail.LedgerKey is { } ledger)
         {
             await store.Mail.SetMessageAsync(ledger, "failed|" + reason, time.GetUtcNow(), ct).ConfigureAwait(false);
+            await LetterMailFinishedAsync(mail, ct).ConfigureAwait(false);
         }
 
         await store.Mail.RemoveAsync(mail.Id, ct).ConfigureAwait(false);
         if (mail.FaxId is { } faxId)
         {
             await deliveries.FailedAsync(faxId, $"mailing it failed: {reason}", ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A serial letter's mail is finished (its outcome is in the ledger): the letter's report goes out if this was its
+    /// last unfinished part. Before the row is removed, so a node dying in between leaves the check to whoever
+    /// finishes the row after the lease (the report's compare-and-set keeps it to one).
+    /// </summary>
+    private async Task LetterMailFinishedAsync(QueuedMail mail, CancellationToken ct)
+    {
+        if (mail.Kind == QueuedMailKind.SerialLetter && mail.LedgerKey is { } ledger && await serialLetters.LetterMailFinishedAsync(ledger, ct).ConfigureAwait(false))
+        {
+            Wake();
         }
     }
 

@@ -327,14 +327,13 @@ public sealed partial class MailToFaxProcessor(
             // the subject (numbers, list name, PIN) is not passed on to them. Every mail goes through the durable
             // queue, stored with "done" below in one transaction: a crash before it leaves the message to be
             // handled again (nothing was queued), a crash after it loses nothing and sends nothing twice.
-            var letters = await SerialLettersAsync(message, fromList[0], user, key, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
+            // The letter is opened with its mails; its report goes out when its last fax or mail is finished.
+            string letterKey = SerialLetterReport.LetterKey(queued.Count > 0 ? queued[0].GroupId : null, key);
+            var letters = await SerialLettersAsync(message, fromList[0], user, letterKey, plan.Mail, extracted.Documents, ct).ConfigureAwait(false);
             mails.AddRange(letters.Select(l => l.Mail));
             string letterSubject = Short(SubjectParser.WithoutPin(message.Subject));
             var report = letters.Select(l => $"{l.Letter.Line}: queued for sending").ToList();
-            if (queued.Count > 0)
-            {
-                records.Add(serialReport.OpenRecord(queued[0].GroupId, fromAddress, letterSubject, [.. letters.Select(l => l.Letter)]));
-            }
+            records.Add(serialReport.OpenRecord(letterKey, fromAddress, letterSubject, [.. letters.Select(l => l.Letter)]));
 
             foreach (var job in queued)
             {
@@ -343,7 +342,9 @@ public sealed partial class MailToFaxProcessor(
 
             mails.Add(await outbox.ToQueuedAsync(
                 new OutgoingMail(
-                    composer.Reply(message, fromList[0], "Serial letter sent: " + letterSubject, "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + (queued.Count > 0 ? "\n\nWhen every fax is finished, a report lists all recipients with their results." : "")),
+                    composer.Reply(message, fromList[0], "Serial letter sent: " + letterSubject, "Your serial letter went out as follows:\n\n- " + string.Join("\n- ", report) + (queued.Count > 0
+                        ? "\n\nWhen every fax and mail is finished, a report lists all recipients with their results."
+                        : "\n\nIf a mail cannot be delivered, a report lists all recipients with their results.")),
                     $"serial letter report to {fromAddress}",
                     QueuedMailKind.Reply),
                 ct).ConfigureAwait(false));
@@ -356,10 +357,10 @@ public sealed partial class MailToFaxProcessor(
         }
 
         LogSubmitted(user.Login, queued.Count, plan.Mail.Count, groupText);
-        if (serial && queued.Count > 0)
+        if (serial && queued.Count > 0 && await serialReport.TryReportAsync(queued[0].GroupId, ct).ConfigureAwait(false))
         {
             // Faxes that finished before the letter was opened (e.g. while the server was down before a recovery) sent no report.
-            await serialReport.TryReportAsync(queued[0].GroupId, ct).ConfigureAwait(false);
+            outbox.Wake();
         }
 
         return recovered
@@ -471,7 +472,7 @@ public sealed partial class MailToFaxProcessor(
     }
 
     /// <summary>The serial letter mails to queue, each with the ledger key where the outbox records its outcome (for the final report).</summary>
-    private async Task<List<(QueuedMail Mail, LetterMail Letter)>> SerialLettersAsync(MimeMessage original, MailboxAddress from, User user, string key, List<Contact> contacts, IReadOnlyList<MailDocument> documents, CancellationToken ct)
+    private async Task<List<(QueuedMail Mail, LetterMail Letter)>> SerialLettersAsync(MimeMessage original, MailboxAddress from, User user, string letterKey, List<Contact> contacts, IReadOnlyList<MailDocument> documents, CancellationToken ct)
     {
         var letters = new List<(QueuedMail, LetterMail)>();
         var body = _extractorForText.Extract(original).Documents.FirstOrDefault(d => d.FileName == "mail.txt");
@@ -481,7 +482,7 @@ public sealed partial class MailToFaxProcessor(
         {
             var contact = contacts[i];
             var letter = composer.SerialLetter(new MailboxAddress(contact.Name, contact.Email!), from, $"Document from {user.DisplayName}", text, attachments);
-            string ledgerKey = $"{key}.letter.{i.ToString(CultureInfo.InvariantCulture)}";
+            string ledgerKey = SerialLetterReport.MailLedgerKey(letterKey, i);
             var queued = await outbox.ToQueuedAsync(new OutgoingMail(letter, $"serial letter to {contact.Email}", QueuedMailKind.SerialLetter, LedgerKey: ledgerKey), ct).ConfigureAwait(false);
             letters.Add((queued, new LetterMail($"{contact.Name}: by e-mail to {contact.Email}", ledgerKey)));
         }

@@ -7,17 +7,22 @@ namespace FaxPost.Gateways.Mail;
 
 /// <summary>
 /// The final report of a serial letter (seed 001: "the job report lists each recipient's channel and
-/// result"): once the last of its faxes is finished, the sender gets one mail listing every recipient
-/// with channel and result (a mail's result is what the outbox recorded for it in the ledger). The
-/// letter lives in the mail message ledger under <c>mail.serial.&lt;group&gt;</c>: "letter|" from the
-/// moment its faxes are stored (so they get no per-job notices), "open|..." once its mails are queued,
-/// "done|reported" after the report. The report is queued in the same transaction that moves the record
-/// from open to done, so of several nodes (or events) finishing the letter at once exactly one sends it.
+/// result"): once every fax and every mail of the letter is finished, the sender gets one mail listing
+/// every recipient with channel and result (a mail's result is what the outbox recorded for it in the
+/// ledger). A letter with faxes lives in the mail message ledger under <c>mail.serial.&lt;group&gt;</c>:
+/// "letter|" from the moment its faxes are stored (so they get no per-job notices), "open|..." once its
+/// mails are queued, "done|reported" after the report. A letter without faxes is opened under
+/// <c>mail.serial.m&lt;message&gt;</c> and reported only when one of its mails failed for good (the first
+/// reply already said the rest went out); when all are sent it ends as "done|sent" without a report. The
+/// report is queued in the same transaction that moves the record from open to done, so of several nodes
+/// (or events: the last fax, the last mail) finishing the letter at once exactly one sends it.
 /// </summary>
-public sealed class SerialLetterReport(IPostOfficeStore store, MailComposer composer, MailOutbox outbox, MailGatewayOptions options, TimeProvider time)
+public sealed class SerialLetterReport(IPostOfficeStore store, MailComposer composer, MailGatewayOptions options, TimeProvider time)
 {
     private const string Marked = "letter|";
     private const string Open = "open|";
+    private const string Prefix = "mail.serial.";
+    private const string MailInfix = ".mail.";
 
     /// <summary>Marks group <paramref name="groupId"/> as a serial letter's faxes (before any of its job events).</summary>
     public Task MarkAsync(long groupId, CancellationToken ct) =>
@@ -27,17 +32,25 @@ public sealed class SerialLetterReport(IPostOfficeStore store, MailComposer comp
     public async Task<bool> IsSerialLetterAsync(long groupId, CancellationToken ct) =>
         await store.Mail.GetMessageAsync(Key(groupId), ct).ConfigureAwait(false) is not null;
 
-    /// <summary>The ledger record that opens the letter; stored together with its mails (<see cref="IMailStore.TransitionMessageAsync"/>).</summary>
-    public MailMessageRecord OpenRecord(long groupId, string to, string subject, IReadOnlyList<LetterMail> mails) =>
-        new(Key(groupId), Open + JsonSerializer.Serialize(new Letter(to, subject, null, [.. mails])), time.GetUtcNow());
+    /// <summary>The letter's ledger key: by its fax group, or (no faxes) by the mail-to-fax message it came from.</summary>
+    public static string LetterKey(long? groupId, string messageKey) =>
+        groupId is { } group ? Key(group) : Prefix + "m" + messageKey.Replace("mail.msg.", "", StringComparison.Ordinal);
 
-    /// <summary>Sends the report when <paramref name="job"/> was the last unfinished fax of a serial letter.</summary>
-    public async Task JobChangedAsync(FaxJob job, CancellationToken ct)
+    /// <summary>Where the outbox records the outcome of the letter's <paramref name="index"/>-th mail (and finds the letter again).</summary>
+    public static string MailLedgerKey(string letterKey, int index) =>
+        letterKey + MailInfix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The ledger record that opens the letter; stored together with its mails (<see cref="IMailStore.TransitionMessageAsync"/>).</summary>
+    public MailMessageRecord OpenRecord(string letterKey, string to, string subject, IReadOnlyList<LetterMail> mails) =>
+        new(letterKey, Open + JsonSerializer.Serialize(new Letter(to, subject, null, [.. mails])), time.GetUtcNow());
+
+    /// <summary>Sends the report when <paramref name="job"/> was the last unfinished part of a serial letter; true when this call queued it.</summary>
+    public async Task<bool> JobChangedAsync(FaxJob job, CancellationToken ct)
     {
         var record = await store.Mail.GetMessageAsync(Key(job.GroupId), ct).ConfigureAwait(false);
         if (record is null || !record.State.StartsWith(Open, StringComparison.Ordinal))
         {
-            return;
+            return false;
         }
 
         if (!job.State.IsFinal())
@@ -48,32 +61,60 @@ public sealed class SerialLetterReport(IPostOfficeStore store, MailComposer comp
                 await store.Mail.SetMessageAsync(record.Key, record.State, now, ct).ConfigureAwait(false); // still running: keep it from expiring
             }
 
-            return;
+            return false;
         }
 
-        await TryReportAsync(job.GroupId, ct).ConfigureAwait(false);
+        return await TryReportAsync(job.GroupId, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Queues the report if every fax of the letter is finished and nobody has reported it; true when this call did.</summary>
-    public async Task<bool> TryReportAsync(long groupId, CancellationToken ct)
+    /// <summary>
+    /// The outbox finished a mail (sent, or given up) whose outcome went to <paramref name="ledgerKey"/>: when it was
+    /// the last unfinished part of a serial letter, the report is queued; true when this call queued it.
+    /// </summary>
+    public Task<bool> LetterMailFinishedAsync(string ledgerKey, CancellationToken ct)
     {
-        var record = await store.Mail.GetMessageAsync(Key(groupId), ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(ledgerKey);
+        int at = ledgerKey.LastIndexOf(MailInfix, StringComparison.Ordinal);
+        return at > Prefix.Length && ledgerKey.StartsWith(Prefix, StringComparison.Ordinal)
+            ? TryReportAsync(ledgerKey[..at], ct)
+            : Task.FromResult(false); // not a letter's mail (or one queued before letters were found from their mails)
+    }
+
+    /// <summary>Queues the report if every part of the letter is finished and nobody has reported it; true when this call did.</summary>
+    public Task<bool> TryReportAsync(long groupId, CancellationToken ct) => TryReportAsync(Key(groupId), ct);
+
+    private async Task<bool> TryReportAsync(string letterKey, CancellationToken ct)
+    {
+        var record = await store.Mail.GetMessageAsync(letterKey, ct).ConfigureAwait(false);
         if (record is null || !record.State.StartsWith(Open, StringComparison.Ordinal))
         {
             return false;
         }
 
-        var jobs = await store.Jobs.QueryAsync(new JobQuery(GroupId: groupId, Limit: 10_000), ct).ConfigureAwait(false);
-        if (!jobs.All(j => j.State.IsFinal()))
+        IReadOnlyList<FaxJob> jobs = [];
+        if (long.TryParse(letterKey.AsSpan(Prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long groupId))
         {
-            return false;
+            jobs = await store.Jobs.QueryAsync(new JobQuery(GroupId: groupId, Limit: 10_000), ct).ConfigureAwait(false);
+            if (!jobs.All(j => j.State.IsFinal()))
+            {
+                return false;
+            }
         }
 
         var letter = JsonSerializer.Deserialize<Letter>(record.State.AsSpan(Open.Length))!;
         var lines = new List<string>(letter.MailResults ?? []);
+        bool failed = false;
         foreach (var mail in letter.Mails ?? [])
         {
-            lines.Add($"{mail.Line}: {await MailResultAsync(mail.LedgerKey, ct).ConfigureAwait(false)}");
+            string? state = (await store.Mail.GetMessageAsync(mail.LedgerKey, ct).ConfigureAwait(false))?.State;
+            bool finished = state is not null && (state == "sent" || state.StartsWith("failed|", StringComparison.Ordinal));
+            if (!finished && mail.LedgerKey.StartsWith(letterKey + MailInfix, StringComparison.Ordinal))
+            {
+                return false; // the outbox is still at it; its outcome will finish the letter
+            }
+
+            failed |= state?.StartsWith("failed|", StringComparison.Ordinal) == true;
+            lines.Add($"{mail.Line}: {Describe(state)}");
         }
 
         foreach (var fax in jobs.OrderBy(j => j.Id))
@@ -82,29 +123,27 @@ public sealed class SerialLetterReport(IPostOfficeStore store, MailComposer comp
             lines.Add($"{fax.RecipientName ?? fax.Destination}: by fax to {fax.DialNumber}: {fax.State.Describe()}{why}, {fax.PagesSent} of {fax.PageCount} page(s)");
         }
 
-        var message = composer.Notice(MailboxAddress.Parse(letter.To), "Serial letter finished: " + letter.Subject, "Your serial letter is finished:\n\n- " + string.Join("\n- ", lines) + "\n");
-        var report = await outbox.ToQueuedAsync(new OutgoingMail(message, $"serial letter report for group {groupId} to {letter.To}", QueuedMailKind.Reply), ct).ConfigureAwait(false);
-        if (!await store.Mail.TransitionMessageAsync(new MessageTransition(record.Key, record.State, "done|reported", time.GetUtcNow(), [report], []), ct).ConfigureAwait(false))
+        var now = time.GetUtcNow();
+        if (jobs.Count == 0 && !failed)
         {
-            return false; // another node or event reported it
+            // Every mail went out, as the first reply said: nothing to report.
+            await store.Mail.TransitionMessageAsync(new MessageTransition(record.Key, record.State, "done|sent", now, [], []), ct).ConfigureAwait(false);
+            return false;
         }
 
-        outbox.Wake();
-        return true;
+        var message = composer.Notice(MailboxAddress.Parse(letter.To), "Serial letter finished: " + letter.Subject, "Your serial letter is finished:\n\n- " + string.Join("\n- ", lines) + "\n");
+        var report = await MailOutbox.ToQueuedAsync(new OutgoingMail(message, $"serial letter report ({letterKey}) to {letter.To}", QueuedMailKind.Reply), now, ct).ConfigureAwait(false);
+        return await store.Mail.TransitionMessageAsync(new MessageTransition(record.Key, record.State, "done|reported", now, [report], []), ct).ConfigureAwait(false); // false: another node or event reported it
     }
 
-    private async Task<string> MailResultAsync(string ledgerKey, CancellationToken ct)
+    private static string Describe(string? state) => state switch
     {
-        string? state = (await store.Mail.GetMessageAsync(ledgerKey, ct).ConfigureAwait(false))?.State;
-        return state switch
-        {
-            "sent" => "sent",
-            not null when state.StartsWith("failed|", StringComparison.Ordinal) => $"failed ({state["failed|".Length..]})",
-            _ => "not sent yet (the mail server is being retried)",
-        };
-    }
+        "sent" => "sent",
+        not null when state.StartsWith("failed|", StringComparison.Ordinal) => $"failed ({state["failed|".Length..]})",
+        _ => "not sent yet (the mail server is being retried)",
+    };
 
-    private static string Key(long groupId) => $"mail.serial.{groupId}";
+    private static string Key(long groupId) => Prefix + groupId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary><paramref name="MailResults"/>: finished lines of letters opened before mails were queued with a ledger key.</summary>
     private sealed record Letter(string To, string Subject, List<string>? MailResults, List<LetterMail>? Mails);

@@ -184,7 +184,7 @@ public sealed class MailToFaxProcessorTests
 
         Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(Mail(alice.Email!, "Customers"), CancellationToken.None)).Outcome);
         var sent = await _sent.WaitForAsync(alice.Email!, m => m.Subject!.StartsWith("Serial letter sent", StringComparison.Ordinal));
-        Assert.Contains("When every fax is finished", sent.TextBody, StringComparison.Ordinal);
+        Assert.Contains("When every fax and mail is finished", sent.TextBody, StringComparison.Ordinal);
         var jobs = (await office.JobsOfAsync(alice)).OrderBy(j => j.Id).ToList();
         Assert.Equal(2, jobs.Count);
 

@@ -132,6 +132,7 @@ public sealed class SerialLetterDurabilityTests
         await CustomersAsync(office, alice);
         Assert.Equal(MailOutcome.Submitted, (await office.Get<MailToFaxProcessor>().ProcessAsync(MailToFaxProcessorTests.Mail(alice.Email!, "Customers"), Ct)).Outcome);
         var job = Assert.Single(await office.JobsOfAsync(alice));
+        Assert.Equal(3, await office.Get<MailOutbox>().SendDueAsync(Ct)); // the letters and the first reply: only the fax is left
         int queuedBefore = await office.Get<MailOutbox>().PendingAsync(Ct);
 
         // The last fax finishes; four nodes (each with its own report service on its own connection) hear of it at once.
@@ -147,7 +148,7 @@ public sealed class SerialLetterDurabilityTests
             {
                 var store = PostOfficeStoreFactory.Create("sqlite", null, office.Directory);
                 nodes.Add(store);
-                reports.Add(new SerialLetterReport(store, office.Get<MailComposer>(), office.Get<MailOutbox>(), office.Options, TimeProvider.System));
+                reports.Add(new SerialLetterReport(store, office.Get<MailComposer>(), office.Options, TimeProvider.System));
             }
 
             var start = new TaskCompletionSource();
