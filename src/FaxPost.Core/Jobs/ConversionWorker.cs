@@ -166,7 +166,7 @@ public sealed partial class ConversionWorker(
                     var mailbox = await store.Mailboxes.GetAsync(job.MailboxId, ct).ConfigureAwait(false);
                     var cover = documents.Create("outbound", "tif");
                     job.PageCount = await factory.WithCoverPageAsync(
-                        new CoverSheet(job.RecipientName, job.RecipientCompany, job.Destination, mailbox?.Name, null, mailbox?.OutgoingFaxId, job.Subject, job.Note, result.PageCount + 1, time.GetUtcNow()),
+                        CoverSheet.Of(job.RecipientName, job.RecipientCompany, job.Destination, mailbox, job.Subject, job.Note, result.PageCount, time.GetUtcNow()),
                         resolution,
                         body.FullPath,
                         cover.FullPath,

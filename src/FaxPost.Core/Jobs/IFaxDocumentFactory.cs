@@ -3,7 +3,15 @@ using FaxPost.Imaging.Conversion;
 namespace FaxPost.Core.Jobs;
 
 /// <summary>Cover sheet fields (the converter renders them as the first page).</summary>
-public sealed record CoverSheet(string? ToName, string? ToCompany, string ToNumber, string? FromName, string? FromNumber, string? FromFaxId, string? Subject, string? Note, int Pages, DateTimeOffset Date);
+public sealed record CoverSheet(string? ToName, string? ToCompany, string ToNumber, string? FromName, string? FromNumber, string? FromFaxId, string? Subject, string? Note, int Pages, DateTimeOffset Date)
+{
+    /// <summary>
+    /// The cover sheet of a fax from <paramref name="from"/>: what the conversion worker puts in front of a job
+    /// and the send page's preview shows. <paramref name="bodyPages"/> excludes the cover; the sheet counts it.
+    /// </summary>
+    public static CoverSheet Of(string? toName, string? toCompany, string toNumber, Accounts.Mailbox? from, string? subject, string? note, int bodyPages, DateTimeOffset date) =>
+        new(toName, toCompany, toNumber, from?.Name, null, from?.OutgoingFaxId, subject, note, bodyPages + 1, date);
+}
 
 /// <summary>
 /// Turns stored originals into the TIFF-F a line sends. The production implementation renders with

@@ -322,6 +322,26 @@ public sealed class JobService(
         return job;
     }
 
+    /// <summary>
+    /// The cover sheet the first recipient of a fax would get, for a preview before it is submitted: the same
+    /// sending mailbox, rights check and recipient expansion as <see cref="SubmitAsync"/> (a name from the
+    /// address book, the number as typed). Without recipients yet the "to" lines are empty. The page count
+    /// is the caller's to set (<see cref="CoverSheet.Pages"/>, cover included).
+    /// </summary>
+    public async Task<CoverSheet> PreviewCoverSheetAsync(Principal by, long? mailboxId, IReadOnlyList<RecipientSpec> recipients, string? subject, string? note, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recipients);
+        var mailbox = await SendingMailboxAsync(by, mailboxId, ct).ConfigureAwait(false);
+        await rights.DemandAsync(by, mailbox.Id, MailboxRights.Send, ct).ConfigureAwait(false);
+        if (subject is { Length: > 200 } || note is { Length: > 4000 })
+        {
+            throw new ValidationException("The subject has at most 200 and the note at most 4000 characters.");
+        }
+
+        var first = recipients.Count == 0 ? null : (await ExpandRecipientsAsync(by, recipients, ct).ConfigureAwait(false))[0];
+        return CoverSheet.Of(first?.Name, first?.Company, first?.Destination ?? "", mailbox, subject, note, 0, time.GetUtcNow());
+    }
+
     private async Task<Mailbox> SendingMailboxAsync(Principal by, long? mailboxId, CancellationToken ct)
     {
         if (mailboxId is { } id)

@@ -10,8 +10,11 @@ namespace FaxPost.Web.Ui;
 /// <summary>An uploaded file kept with a draft.</summary>
 public sealed record DraftFile(string Name, long Size, string Path);
 
-/// <summary>Files uploaded on the send page, converted once for the preview, kept until sent or an hour old.</summary>
-public sealed record SendDraft(string Id, IReadOnlyList<DraftFile> Files, int Pages);
+/// <summary>
+/// Files uploaded on the send page, converted once for the preview, kept until sent or an hour old.
+/// <see cref="Pages"/> counts the preview's pages, the cover page (page 1 when <see cref="Cover"/>) included.
+/// </summary>
+public sealed record SendDraft(string Id, IReadOnlyList<DraftFile> Files, int Pages, bool Cover = false);
 
 /// <summary>
 /// The send page's preview: the uploaded files are stored in a draft under the data directory
@@ -26,8 +29,12 @@ public sealed class SendDrafts(FaxPostOptions options, IFaxDocumentFactory facto
 
     private string Root => Path.Combine(options.DataDirectory, "tmp", "web-drafts");
 
-    /// <summary>Stores the files (earlier draft's files first), checks their kind and size, and converts them for the preview.</summary>
-    public async Task<SendDraft> CreateAsync(Principal by, IReadOnlyList<DraftFile> earlier, IReadOnlyList<(string Name, Stream Content)> uploads, FaxResolution resolution, CancellationToken ct)
+    /// <summary>
+    /// Stores the files (earlier draft's files first), checks their kind and size, and converts them for the
+    /// preview; with <paramref name="cover"/> the preview starts with that cover page, drawn by the same
+    /// factory call the conversion worker makes for a job (its page count is set here).
+    /// </summary>
+    public async Task<SendDraft> CreateAsync(Principal by, IReadOnlyList<DraftFile> earlier, IReadOnlyList<(string Name, Stream Content)> uploads, FaxResolution resolution, CoverSheet? cover, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(by);
         ArgumentNullException.ThrowIfNull(earlier);
@@ -75,12 +82,22 @@ public sealed class SendDrafts(FaxPostOptions options, IFaxDocumentFactory facto
                 CheckKind(file);
             }
 
+            string preview = Path.Combine(folder, "preview.tif");
+            string body = cover is null ? preview : Path.Combine(folder, "body.tif");
             var result = await factory.ConvertAsync(
                 files.Select(f => new SourceDocument(f.Name, f.Path)).ToList(),
                 new ConversionOptions { Resolution = resolution, MaxPages = options.Limits.MaxPages, Timeout = options.Limits.ConversionTimeout },
-                Path.Combine(folder, "preview.tif"),
+                body,
                 ct).ConfigureAwait(false);
-            return new SendDraft(id, files, result.PageCount);
+            if (cover is null)
+            {
+                return new SendDraft(id, files, result.PageCount);
+            }
+
+            int pages = await factory.WithCoverPageAsync(cover with { Pages = result.PageCount + 1 }, resolution, body, preview, ct).ConfigureAwait(false);
+            File.Delete(body);
+            await File.WriteAllTextAsync(Path.Combine(folder, "cover"), "", ct).ConfigureAwait(false);
+            return new SendDraft(id, files, pages, Cover: true);
         }
         catch
         {
@@ -109,7 +126,7 @@ public sealed class SendDrafts(FaxPostOptions options, IFaxDocumentFactory facto
 
         string preview = Path.Combine(folder, "preview.tif");
         int pages = File.Exists(preview) ? Imaging.Tiff.TiffDocument.Read(File.ReadAllBytes(preview)).Pages.Count : 0;
-        return new SendDraft(id!, files, pages);
+        return new SendDraft(id!, files, pages, File.Exists(Path.Combine(folder, "cover")));
     }
 
     public Stream? OpenPreview(Principal by, string? id)

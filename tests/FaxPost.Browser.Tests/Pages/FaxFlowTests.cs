@@ -36,7 +36,8 @@ public sealed class FaxFlowTests(BrowserFixture fixture)
         await alice.GetByLabel("Subject").FillAsync("Quarterly figures");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Preview pages" }).ClickAsync();
         var previews = alice.Locator("#preview img");
-        await Expect(previews).ToHaveCountAsync(2, new() { Timeout = (float)Slow.TotalMilliseconds });
+        await Expect(previews).ToHaveCountAsync(3, new() { Timeout = (float)Slow.TotalMilliseconds }); // the cover page, then the PDF's two
+        await Expect(alice.Locator("#preview figcaption").First).ToHaveTextAsync("cover page");
         Assert.True(await previews.First.EvaluateAsync<int>("img => img.decode().then(() => img.naturalWidth)") > 100, "the preview image did not load");
         Assert.Contains("two-pages.pdf", await alice.Locator("#attached").InnerTextAsync(), StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(alice, "send-preview");

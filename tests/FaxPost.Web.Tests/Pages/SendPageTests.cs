@@ -254,6 +254,74 @@ public sealed partial class SendPageTests(SharedPostOffice shared) : IClassFixtu
         Assert.Equal(2, await JobsOfAsync(user));
     }
 
+    [Fact]
+    public async Task The_preview_draws_the_chosen_cover_page_as_page_one_with_the_job_pipelines_renderer()
+    {
+        var user = await Office.UserAsync(Unique("cover"));
+        var me = await Office.PrincipalAsync(user.Id);
+        var book = Office.Services.GetRequiredServiceOf<Core.AddressBook.AddressBookService>();
+        var ann = await book.SaveContactAsync(me, new Core.AddressBook.Contact { Name = "Ann Archer", Company = "Archer GmbH", FaxNumber = "+49 30 1111111" }, central: false, CancellationToken.None);
+        using var session = await WebSession.LogInAsync(Office, user);
+        byte[] letter = Encoding.UTF8.GetBytes("Dear Ann,\nthe figures are attached.\n");
+        string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        async Task<(string Draft, string Html)> PreviewAsync(params (string Name, string Value)[] fields)
+        {
+            await session.GetHtmlAsync("/send");
+            using var form = Form("letter.txt", letter, fields);
+            using var response = await session.PostMultipartAsync("/send?handler=Preview", form);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, session.LastHtml);
+            return (DraftImage().Match(session.LastHtml).Groups[1].Value, session.LastHtml);
+        }
+
+        var (plain, plainHtml) = await PreviewAsync(("contact", Id(ann.Id)), ("resolution", "standard"));
+        Assert.Contains("Preview: 1 page(s)</h2>", plainHtml, StringComparison.Ordinal);
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        var (covered, coveredHtml) = await PreviewAsync(("contact", Id(ann.Id)), ("resolution", "standard"), ("cover", "true"), ("subject", "Figures"), ("note", "Two pages in all."));
+        DateTimeOffset after = DateTimeOffset.UtcNow;
+        Assert.Contains("Preview: 2 page(s), the first is the cover page", coveredHtml, StringComparison.Ordinal);
+        Assert.Contains("<figcaption>cover page</figcaption>", coveredHtml, StringComparison.Ordinal);
+
+        var body = ReadDraft(plain).Pages[0].DecodeBilevel();
+        var preview = ReadDraft(covered);
+        Assert.Equal(2, preview.Pages.Count);
+        Assert.Equal(body.Pixels, preview.Pages[1].DecodeBilevel().Pixels); // the letter follows, unchanged
+
+        // Page 1 is what the conversion worker would put in front of the job to Ann, to the pixel
+        // (the sheet shows the minute, so every minute the request may have taken is a candidate).
+        var coverPage = preview.Pages[0].DecodeBilevel();
+        var renderer = new Imaging.Conversion.CoverPageRenderer(new Imaging.Conversion.ConverterSettings());
+        var mailbox = (await Office.Store.Mailboxes.GetAsync(user.MailboxId, CancellationToken.None))!;
+        bool matched = false;
+        for (var minute = Minute(before); minute <= Minute(after) && !matched; minute = minute.AddMinutes(1))
+        {
+            var sheet = Core.Jobs.CoverSheet.Of("Ann Archer", "Archer GmbH", "+49 30 1111111", mailbox, "Figures", "Two pages in all.", 1, minute);
+            var expected = await renderer.RenderAsync(
+                new Imaging.Conversion.CoverPage { ToName = sheet.ToName, ToCompany = sheet.ToCompany, ToNumber = sheet.ToNumber, FromName = sheet.FromName, FromFaxId = sheet.FromFaxId, Subject = sheet.Subject, Note = sheet.Note, PageCount = sheet.Pages, Date = sheet.Date },
+                Imaging.Conversion.FaxResolution.Standard,
+                Imaging.Conversion.PaperSize.A4,
+                CancellationToken.None);
+            matched = expected.Width == coverPage.Width && expected.Height == coverPage.Height && expected.Pixels.AsSpan().SequenceEqual(coverPage.Pixels);
+        }
+
+        Assert.True(matched, "page 1 of the preview is not the cover sheet the job pipeline draws for this fax");
+
+        // A recipient the fax could not go to is said at preview time, and nothing is kept.
+        await session.GetHtmlAsync("/send");
+        using var bad = Form("letter.txt", letter, ("to", "not a number"), ("cover", "true"));
+        using var refused = await session.PostMultipartAsync("/send?handler=Preview", bad);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("is not a fax number", session.LastHtml, StringComparison.Ordinal);
+    }
+
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+
+    private Imaging.Tiff.TiffDocument ReadDraft(string draft)
+    {
+        Assert.Matches("^[0-9a-f]{32}$", draft);
+        return Imaging.Tiff.TiffDocument.Read(File.ReadAllBytes(Path.Combine(Office.Directory, "tmp", "web-drafts", draft, "preview.tif")));
+    }
+
     [GeneratedRegex("/send/draft/([0-9a-f]{32})/page/1\\.png")]
     private static partial Regex DraftImage();
 }

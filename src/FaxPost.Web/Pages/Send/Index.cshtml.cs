@@ -88,7 +88,9 @@ public sealed class IndexModel(JobService jobs, AddressBookService addressBook, 
             var uploads = form.Files.Where(f => f.Length > 0 || f.FileName.Length > 0).Select(f => (f.FileName, f.OpenReadStream())).ToList();
             try
             {
-                Draft = await drafts.CreateAsync(Caller, earlier?.Files ?? [], uploads, JobSubmission.Resolution(Form.Resolution), ct).ConfigureAwait(false);
+                // Checked before anything is stored: a recipient or mailbox the fax could not go to is said now.
+                var cover = Form.Cover ? await jobs.PreviewCoverSheetAsync(Caller, Form.Mailbox, Recipients(Form), Form.Subject, Form.Note, ct).ConfigureAwait(false) : null;
+                Draft = await drafts.CreateAsync(Caller, earlier?.Files ?? [], uploads, JobSubmission.Resolution(Form.Resolution), cover, ct).ConfigureAwait(false);
                 if (earlier is not null)
                 {
                     drafts.Delete(earlier.Id);
