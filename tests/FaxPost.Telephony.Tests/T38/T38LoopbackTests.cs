@@ -38,6 +38,31 @@ public sealed class T38LoopbackTests : IDisposable
     }
 
     [Fact]
+    public async Task Unpaced_non_ecm_pages_go_in_packets_as_large_as_the_protection_allows()
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 2);
+        async Task<long> SendAsync(Func<T38EndpointOptions, T38EndpointOptions> configure, string name)
+        {
+            using var receiver = new T38Endpoint(configure(T38TestSupport.Options(null, ecm: false)));
+            using var sender = new T38Endpoint(configure(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, receiver.LocalEndPoint.Port), ecm: false)));
+            var received = Path.Combine(_dir, name);
+            var receiving = receiver.ReceiveAsync(received);
+            var sent = await sender.SendAsync(document);
+            var got = await receiving;
+            Assert.True(sent.Success, sent.Reason);
+            Assert.True(got.Success, got.Reason);
+            Assert.Equal(0, sent.Statistics.NotSent);
+            T38TestSupport.AssertSamePages(document, received);
+            return sent.Statistics.DatagramsSent;
+        }
+
+        // 3 secondaries in 400 octets: 98-octet packets. No secondaries in 1400: about 1390.
+        var protectedSmall = await SendAsync(o => o, "small.tif");
+        var bare = await SendAsync(o => o with { Redundancy = 0, MaxDatagramSize = 1400 }, "bare.tif");
+        Assert.True(bare * 4 < protectedSmall, $"{bare} datagrams without secondaries in 1400 octets, {protectedSmall} with 3 in 400");
+    }
+
+    [Fact]
     public async Task A_call_that_drops_after_page_two_keeps_two_pages_on_both_sides()
     {
         var (document, _) = SpandspHarness.MakeTestDocument(_dir, 4);
