@@ -24,7 +24,7 @@ install_test_deps() {
     need_apt libtiff-tools poppler-utils netpbm postgresql
     need_apt libspandsp-dev libtiff-dev pkg-config gcc
     need_apt dovecot-imapd dovecot-pop3d python3-aiosmtpd openssl
-    need_apt kamailio sip-tester
+    need_apt kamailio sip-tester dnsmasq-base
     need_apt chromium
 }
 

@@ -13,6 +13,7 @@ public sealed partial class SipFaxLine
 {
     private async Task OnIncomingCallAsync(SipIncomingCall incoming, CancellationToken ct)
     {
+        await RefreshGuardAsync(ct).ConfigureAwait(false);
         InboundVerdict verdict;
         lock (_guardLock)
         {

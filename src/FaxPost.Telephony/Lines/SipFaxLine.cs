@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using FaxPost.Core.Lines;
 using FaxPost.Telephony.Sip.Auth;
+using FaxPost.Telephony.Sip.Dns;
 using FaxPost.Telephony.Sip.Stack;
 using FaxPost.Telephony.T38;
 using FaxPost.Telephony.Trunks;
@@ -32,6 +33,10 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private readonly Lock _guardLock = new();
     private readonly long _origin;
+    private readonly IDnsResolver _dns;
+    private readonly SipServerLocator _locator;
+    private readonly SemaphoreSlim _guardRefresh = new(1, 1);
+    private TimeSpan _guardExpires;
     private SipUserAgent? _ua;
     private InboundCallGuard? _guard;
     private volatile IInboundCallSink? _sink;
@@ -53,6 +58,8 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
         _origin = _time.GetTimestamp();
         _router = new LeastCostRouter(options.Sip.Trunks);
         _plan = new TrunkDialPlan(options.Numbering);
+        _dns = options.Dns ?? new DnsResolver(DnsResolverOptions.FromSystem());
+        _locator = new SipServerLocator(_dns);
     }
 
     public string Name => _options.Name;
@@ -111,13 +118,9 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
                 return;
             }
 
-            var guardSources = new List<(SipTrunkOptions, IEnumerable<AddressRange>)>();
-            foreach (var trunk in _options.Sip.Trunks)
-            {
-                guardSources.Add((trunk, await SourcesOfAsync(trunk, ct).ConfigureAwait(false)));
-            }
-
+            var (guardSources, ttl) = await GuardSourcesAsync(ct).ConfigureAwait(false);
             _guard = new InboundCallGuard(guardSources, _options.Sip.RateLimit);
+            _guardExpires = Now + ttl;
             var ua = new SipUserAgent(UserAgentOptions(), _loggers.CreateLogger<SipUserAgent>(), _time)
             {
                 IncomingCall = OnIncomingCallAsync,
@@ -178,6 +181,7 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
         }
 
         _startGate.Dispose();
+        _guardRefresh.Dispose();
     }
 
     private string LineName(SipTrunkOptions trunk) => $"{Name}/{trunk.Name}";
@@ -216,6 +220,7 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
             AdvertisedHost = sip.PublicAddress.Length > 0 ? sip.PublicAddress : null,
             MediaBindAddress = bind,
             DefaultTransport = ToStack(sip.Listen[0].Transport),
+            Dns = _dns,
         };
     }
 
@@ -231,10 +236,60 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
         _ => SipTransportKind.Udp,
     };
 
-    /// <summary>Where a trunk's requests may come from: its InboundAddresses and the addresses of its registrar and proxy.</summary>
-    private async Task<List<AddressRange>> SourcesOfAsync(SipTrunkOptions trunk, CancellationToken ct)
+    /// <summary>Every trunk's sources and how long the DNS answers behind them hold.</summary>
+    private async Task<(List<(SipTrunkOptions, IEnumerable<AddressRange>)> Sources, TimeSpan Ttl)> GuardSourcesAsync(CancellationToken ct)
+    {
+        var sources = new List<(SipTrunkOptions, IEnumerable<AddressRange>)>();
+        var ttl = TimeSpan.FromHours(1);
+        foreach (var trunk in _options.Sip.Trunks)
+        {
+            var (ranges, trunkTtl) = await SourcesOfAsync(trunk, ct).ConfigureAwait(false);
+            sources.Add((trunk, ranges));
+            ttl = trunkTtl < ttl ? trunkTtl : ttl;
+        }
+
+        // A name that could not be resolved is asked again soon, not after an hour.
+        return (sources, ttl < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : ttl);
+    }
+
+    /// <summary>Re-resolves the trunks' names once their TTL has run out (one refresh at a time).</summary>
+    private async Task RefreshGuardAsync(CancellationToken ct)
+    {
+        if (Now < _guardExpires)
+        {
+            return;
+        }
+
+        await _guardRefresh.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (Now < _guardExpires)
+            {
+                return;
+            }
+
+            var (sources, ttl) = await GuardSourcesAsync(ct).ConfigureAwait(false);
+            lock (_guardLock)
+            {
+                _guard!.ReplaceSources(sources);
+            }
+
+            _guardExpires = Now + ttl;
+        }
+        finally
+        {
+            _guardRefresh.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where a trunk's requests may come from: its InboundAddresses and every address its registrar and
+    /// proxy resolve to (RFC 3263: NAPTR and SRV targets of every transport, A/AAAA), with the answers' TTL.
+    /// </summary>
+    private async Task<(List<AddressRange> Ranges, TimeSpan Ttl)> SourcesOfAsync(SipTrunkOptions trunk, CancellationToken ct)
     {
         var ranges = new List<AddressRange>();
+        var ttl = TimeSpan.MaxValue;
         foreach (var text in trunk.InboundAddresses)
         {
             if (AddressRange.TryParse(text, out var range))
@@ -243,6 +298,7 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
             }
         }
 
+        SipTransportKind[] all = [SipTransportKind.Udp, SipTransportKind.Tcp, SipTransportKind.Tls];
         foreach (var hostPort in new[] { trunk.Registrar, trunk.Proxy }.Where(h => h.Length > 0))
         {
             if (!TrunkHostPort.TryParse(hostPort, out var hp))
@@ -259,17 +315,26 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
 
             try
             {
-                foreach (var address in await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false))
+                var located = await _locator.LocateAsync(Sip.SipUri.Create("sip", null, host, hp.Port, null), all, ToStack(trunk.Transport), ct).ConfigureAwait(false);
+                ttl = located.Ttl < ttl ? located.Ttl : ttl;
+                foreach (var address in located.Targets.Select(t => t.Remote.EndPoint.Address).Distinct())
                 {
                     ranges.Add(AddressRange.Single(address));
                 }
+
+                if (located.Targets.Count == 0)
+                {
+                    SipFaxLineLog.Unresolved(_log, trunk.Name, host, "no address");
+                    ttl = TimeSpan.FromSeconds(30);
+                }
             }
-            catch (System.Net.Sockets.SocketException e)
+            catch (DnsResolveException e)
             {
                 SipFaxLineLog.Unresolved(_log, trunk.Name, host, e.Message);
+                ttl = TimeSpan.FromSeconds(30);
             }
         }
 
-        return ranges;
+        return (ranges, ttl);
     }
 }

@@ -39,7 +39,15 @@ public sealed class InboundCallGuard
     /// <param name="trunks">Each trunk with the addresses its requests may come from (settings plus DNS answers for registrar and proxy).</param>
     public InboundCallGuard(IEnumerable<(SipTrunkOptions Trunk, IEnumerable<AddressRange> Sources)> trunks, SipRateLimitOptions rateLimit)
     {
+        ReplaceSources(trunks);
+        _limiter = new SourceRateLimiter(rateLimit);
+    }
+
+    /// <summary>Takes new trunk addresses (DNS answers whose TTL ran out); the rate limits carry on.</summary>
+    public void ReplaceSources(IEnumerable<(SipTrunkOptions Trunk, IEnumerable<AddressRange> Sources)> trunks)
+    {
         ArgumentNullException.ThrowIfNull(trunks);
+        _allowed.Clear();
         foreach (var (trunk, sources) in trunks)
         {
             foreach (var range in sources)
@@ -50,7 +58,6 @@ public sealed class InboundCallGuard
 
         // The most specific range wins when trunks share a carrier's network.
         _allowed.Sort(static (a, b) => b.Range.PrefixLength.CompareTo(a.Range.PrefixLength));
-        _limiter = new SourceRateLimiter(rateLimit);
     }
 
     /// <summary>The trunk whose addresses include <paramref name="source"/>, or null.</summary>

@@ -285,36 +285,42 @@ public sealed partial class SipCall
         SipResponse response;
         for (var attempt = 0; ; attempt++)
         {
-            SipOutgoingMessage request;
-            lock (_ua.Layer.Gate)
+            var auth = authorization;
+            var (request, to) = _ua.BuildFor(remote, via =>
             {
-                request = _dialog.CreateRequest(method, _ua.NewVia(remote.Transport));
-            }
-
-            _ua.AddCommon(request);
-            if (authorization is { } a)
-            {
-                request.Add(a.Kind, a.Value);
-            }
-
-            if (method is SipMethods.Invite or SipMethods.Update)
-            {
-                request.Add(SipHeaderKind.Supported, string.Join(", ", SipUserAgent.SupportedExtensions));
-                request.Add(SipHeaderKind.Allow, SipUserAgent.AllowedMethods);
-                if (SessionInterval is { } interval)
+                SipOutgoingMessage request;
+                lock (_ua.Layer.Gate)
                 {
-                    // RFC 4028 §7.4: a refresh names its refresher; we keep the role we have.
-                    request.Add(SipHeaderKind.SessionExpires, $"{(long)interval.TotalSeconds};refresher={(IsSessionRefresher ? "uac" : "uas")}");
+                    request = _dialog.CreateRequest(method, via);
                 }
-            }
 
-            if (body is not null)
-            {
-                request.WithBody(body.ToArray(), "application/sdp");
-            }
+                _ua.AddCommon(request);
+                if (auth is { } a)
+                {
+                    request.Add(a.Kind, a.Value);
+                }
+
+                if (method is SipMethods.Invite or SipMethods.Update)
+                {
+                    request.Add(SipHeaderKind.Supported, string.Join(", ", SipUserAgent.SupportedExtensions));
+                    request.Add(SipHeaderKind.Allow, SipUserAgent.AllowedMethods);
+                    if (SessionInterval is { } interval)
+                    {
+                        // RFC 4028 §7.4: a refresh names its refresher; we keep the role we have.
+                        request.Add(SipHeaderKind.SessionExpires, $"{(long)interval.TotalSeconds};refresher={(IsSessionRefresher ? "uac" : "uas")}");
+                    }
+                }
+
+                if (body is not null)
+                {
+                    request.WithBody(body.ToArray(), "application/sdp");
+                }
+
+                return request;
+            });
 
             // The BYE and re-INVITE transactions end on their own (timers B/F); the token only stops our wait.
-            response = await _ua.Layer.SendRequest(request, remote).WaitAsync(ct).ConfigureAwait(false);
+            response = await _ua.Layer.SendRequest(request, to).WaitAsync(ct).ConfigureAwait(false);
             if (response.StatusCode is 401 or 407 && attempt == 0 && Credentials is { } credentials &&
                 DigestChallenge.SelectPreferred(response.StatusCode == 401 ? response.WwwAuthenticate : response.ProxyAuthenticate) is { } challenge &&
                 credentials.AppliesTo(challenge.Realm))

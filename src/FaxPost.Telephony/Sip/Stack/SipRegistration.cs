@@ -91,7 +91,7 @@ internal sealed class SipRegistrationSession
                     _registration.OutboundProxy ?? _registration.Registrar,
                     _registration.Credentials,
                     _authenticator,
-                    request => authorizationSent |= request.Get(SipHeaderKind.Authorization) is not null || request.Get(SipHeaderKind.ProxyAuthorization) is not null,
+                    (request, _) => authorizationSent |= request.Get(SipHeaderKind.Authorization) is not null || request.Get(SipHeaderKind.ProxyAuthorization) is not null,
                     null,
                     ct).ConfigureAwait(false);
             }

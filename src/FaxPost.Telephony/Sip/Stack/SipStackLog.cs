@@ -70,4 +70,9 @@ internal static class SipStackLog
     public static void CallEvent(ILogger log, string callId, string text) => CallEventMessage(log, callId, text, null);
 
     public static void HandlerFailed(ILogger log, string method, Exception e) => HandlerFailedMessage(log, method, e);
+
+    private static readonly Action<ILogger, string, string, int, string, Exception?> FailedOverMessage =
+        LoggerMessage.Define<string, string, int, string>(LogLevel.Warning, new EventId(5123, "SipFailedOver"), "{Method} to {Target} failed ({Status}); trying the next server {Next} (RFC 3263)");
+
+    public static void FailedOver(ILogger log, string method, string target, int status, string next) => FailedOverMessage(log, method, target, status, next, null);
 }

@@ -182,10 +182,17 @@ internal sealed class SipServerTransaction : SipTransactionLayer.Entry
 /// <summary>Responses the UA makes up itself: 408 on timeout, 503 on transport failure (RFC 3261 §8.1.3.1).</summary>
 internal static class SipLocalResponse
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SipResponse, object> Local = [];
+
     public static SipResponse For(byte[] requestBytes, int status, string reason)
     {
         var request = (SipRequest)SipMessageParser.ParseDatagram(requestBytes).Message!;
         var bytes = SipOutgoingMessage.ResponseTo(request, status, reason).ToArray();
-        return (SipResponse)SipMessageParser.ParseDatagram(bytes).Message!;
+        var response = (SipResponse)SipMessageParser.ParseDatagram(bytes).Message!;
+        Local.AddOrUpdate(response, Local);
+        return response;
     }
+
+    /// <summary>Whether <paramref name="response"/> was made up here (timeout, transport failure) rather than received.</summary>
+    public static bool IsLocal(SipResponse response) => Local.TryGetValue(response, out _);
 }

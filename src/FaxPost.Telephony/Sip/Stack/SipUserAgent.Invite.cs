@@ -88,6 +88,7 @@ public sealed partial class SipUserAgent
         var sessionExpires = (long)_options.SessionExpires.TotalSeconds;
         uint cseq = 0;
         SipOutgoingMessage? current = null;
+        SipRemote currentRemote = default;
         var provisionalSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelRequested = 0;
         var nextHop = options.OutboundProxy ?? options.Target;
@@ -136,8 +137,14 @@ public sealed partial class SipUserAgent
                 return;
             }
 
+            // RFC 3261 §9.1: the CANCEL goes where the INVITE went (the target failover chose).
             var cancel = SipOutgoingMessage.CancelFor(invite);
-            var remote = await ResolveAsync(NextHop(invite), CancellationToken.None).ConfigureAwait(false);
+            SipRemote remote;
+            lock (_layer.Gate)
+            {
+                remote = currentRemote;
+            }
+
             _ = _layer.SendRequest(cancel, remote); // its own transaction; the INVITE's 487 is what counts
 
             // RFC 3261 §9.1: without a final response 64*T1 after the CANCEL, the INVITE is given up.
@@ -160,13 +167,23 @@ public sealed partial class SipUserAgent
                 for (var attempt = 0; ; attempt++)
                 {
                     response = await SendAuthenticatedAsync(
-                        Build, nextHop, options.Credentials, authenticator, r => Volatile.Write(ref current, r),
+                        Build, nextHop, options.Credentials, authenticator,
+                        (r, to) =>
+                        {
+                            lock (_layer.Gate)
+                            {
+                                currentRemote = to;
+                            }
+
+                            Volatile.Write(ref current, r);
+                        },
                         r =>
                         {
                             provisionalSeen.TrySetResult();
                             options.Progress?.Invoke(r);
                         },
-                        CancellationToken.None).ConfigureAwait(false);
+                        CancellationToken.None,
+                        () => Volatile.Read(ref cancelRequested) == 0).ConfigureAwait(false);
 
                     // RFC 4028 §7.1: 422 names the smallest interval the peer takes; try once more with it.
                     if (response.StatusCode == 422 && response.MinSE is long minSe && attempt == 0 && Volatile.Read(ref cancelRequested) == 0)
@@ -243,18 +260,35 @@ public sealed partial class SipUserAgent
     public async Task<int> PingAsync(SipUri target, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var remote = await ResolveAsync(target, ct).ConfigureAwait(false);
-        var options = SipOutgoingMessage.Request(SipMethods.Options, target);
-        options.Add(SipHeaderKind.Via, NewVia(remote.Transport).ToString());
-        options.Add(SipHeaderKind.MaxForwards, "70");
-        options.Add(SipHeaderKind.From, Tagged(SipUri.Parse($"sip:{_options.ContactUser}@{HostForUri}"), null, SipIdentifiers.NewTag()));
-        options.Add(SipHeaderKind.To, new SipNameAddress(target).ToString());
-        options.Add(SipHeaderKind.CallId, SipIdentifiers.NewCallId(_host));
-        options.Add(SipHeaderKind.CSeq, "1 OPTIONS");
-        options.Add(SipHeaderKind.Accept, "application/sdp");
-        AddCommon(options);
-        var response = await _layer.SendRequest(options, remote).WaitAsync(ct).ConfigureAwait(false);
-        return response.StatusCode;
+        var targets = await LocateAsync(target, ct).ConfigureAwait(false);
+        var callId = SipIdentifiers.NewCallId(_host);
+        var tag = SipIdentifiers.NewTag();
+        uint cseq = 0;
+        SipOutgoingMessage Build(SipVia via)
+        {
+            var options = SipOutgoingMessage.Request(SipMethods.Options, target);
+            options.Add(SipHeaderKind.Via, via.ToString());
+            options.Add(SipHeaderKind.MaxForwards, "70");
+            options.Add(SipHeaderKind.From, Tagged(SipUri.Parse($"sip:{_options.ContactUser}@{HostForUri}"), null, tag));
+            options.Add(SipHeaderKind.To, new SipNameAddress(target).ToString());
+            options.Add(SipHeaderKind.CallId, callId);
+            options.Add(SipHeaderKind.CSeq, string.Create(CultureInfo.InvariantCulture, $"{++cseq} OPTIONS"));
+            options.Add(SipHeaderKind.Accept, "application/sdp");
+            AddCommon(options);
+            return options;
+        }
+
+        for (var index = 0; ; index++)
+        {
+            var (request, remote) = BuildFor(targets[index].Remote, Build);
+            var response = await _layer.SendRequest(request, remote).WaitAsync(ct).ConfigureAwait(false);
+            if (!ShouldFailOver(response) || index + 1 >= targets.Count)
+            {
+                return response.StatusCode;
+            }
+
+            SipStackLog.FailedOver(_log, SipMethods.Options, remote.ToString(), response.StatusCode, targets[index + 1].Remote.ToString());
+        }
     }
 
     /// <summary>

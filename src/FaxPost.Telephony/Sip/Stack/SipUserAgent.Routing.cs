@@ -9,38 +9,66 @@ namespace FaxPost.Telephony.Sip.Stack;
 /// <summary>Where requests go (RFC 3261 §8.1.2, §18.1.1) and how they are built and authenticated.</summary>
 public sealed partial class SipUserAgent
 {
+    /// <summary>The first place to send a request for <paramref name="uri"/> (RFC 3263 §4).</summary>
+    internal async Task<SipRemote> ResolveAsync(SipUri uri, CancellationToken ct) =>
+        (await LocateAsync(uri, ct).ConfigureAwait(false))[0].Remote;
+
     /// <summary>
-    /// The transport and address for a URI: transport= or sips: decide the transport, else our
-    /// default; the port is the URI's or 5060/5061. Names resolve by A/AAAA (no NAPTR/SRV yet).
+    /// Every place to send a request for <paramref name="uri"/>, in the order to try them (RFC 3263 §4:
+    /// NAPTR, SRV, A/AAAA; §4.3 failover). TLS targets keep the URI's host as the name the server proves.
     /// </summary>
-    internal async Task<SipRemote> ResolveAsync(SipUri uri, CancellationToken ct)
+    internal async Task<IReadOnlyList<SipTarget>> LocateAsync(SipUri uri, CancellationToken ct)
     {
-        var transport = uri.Scheme == "sips" ? SipTransportKind.Tls
-            : uri.Transport is { } t ? SipRemote.ParseTransport(t)
-            : _options.DefaultTransport;
-        if (!_transports.ContainsKey(transport))
+        SipTargetList located;
+        try
         {
-            transport = _transports.Keys.First();
+            located = await _locator.LocateAsync(uri, _transports.Keys, _options.DefaultTransport, ct).ConfigureAwait(false);
+        }
+        catch (Dns.DnsResolveException e)
+        {
+            throw new SipCallException(0, $"{uri.Host} could not be resolved: {e.Message}");
         }
 
-        var host = uri.Host.Trim('[', ']');
-        if (!IPAddress.TryParse(host, out var address))
+        if (located.Targets.Count == 0)
         {
-            var addresses = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            var family = _transports[transport].LocalEndPoint.AddressFamily;
-            address = addresses.FirstOrDefault(a => a.AddressFamily == family) ?? addresses.FirstOrDefault()
-                ?? throw new SipCallException(0, $"{host} has no address");
+            throw new SipCallException(0, $"{uri.Host} has no address");
         }
 
-        var port = uri.Port ?? (transport == SipTransportKind.Tls ? 5061 : 5060);
-        var endPoint = new IPEndPoint(address, port);
-        if (transport == SipTransportKind.Tls && !IPAddress.TryParse(host, out _) && _transports[transport] is SipStreamTransport tls)
+        foreach (var target in located.Targets)
         {
-            tls.SetServerName(endPoint, host);
+            if (target.ServerName is { } name && _transports.GetValueOrDefault(target.Remote.Transport) is SipStreamTransport tls)
+            {
+                tls.SetServerName(target.Remote.EndPoint, name);
+            }
         }
 
-        return new SipRemote(transport, endPoint);
+        return located.Targets;
     }
+
+    /// <summary>
+    /// RFC 3261 §18.1.1: a request for UDP larger than <see cref="SipUserAgentOptions.UdpMaxRequest"/>
+    /// goes over TCP to the same address when we run TCP; the Via then says TCP.
+    /// </summary>
+    internal (SipOutgoingMessage Request, SipRemote Remote) BuildFor(SipRemote remote, Func<SipVia, SipOutgoingMessage> build)
+    {
+        var request = build(NewVia(remote.Transport));
+        if (remote.Transport == SipTransportKind.Udp && _transports.ContainsKey(SipTransportKind.Tcp) &&
+            request.ToArray().Length > _options.UdpMaxRequest)
+        {
+            var tcp = remote with { Transport = SipTransportKind.Tcp };
+            return (build(NewVia(SipTransportKind.Tcp)), tcp);
+        }
+
+        return (request, remote);
+    }
+
+    /// <summary>
+    /// RFC 3263 §4.3: whether a final response means the target could not be reached (a local timeout or
+    /// transport failure), or a 503 from it, so the next target is worth trying.
+    /// </summary>
+    internal bool ShouldFailOver(SipResponse response) =>
+        !_stopToken.IsCancellationRequested &&
+        (response.StatusCode == 503 || (response.StatusCode == 408 && SipLocalResponse.IsLocal(response)));
 
     /// <summary>A fresh Via for a request over <paramref name="transport"/> (RFC 3261 §8.1.1.7), asking for rport (RFC 3581 §3).</summary>
     internal SipVia NewVia(SipTransportKind transport)
@@ -84,28 +112,46 @@ public sealed partial class SipUserAgent
     /// Sends an out-of-dialog request and answers one Digest challenge (RFC 3261 §22.2, RFC 8760):
     /// a second 401/407 that is not stale means the credentials were refused and is returned as is.
     /// <paramref name="build"/> makes the request for a CSeq number and Via (a new transaction each try).
+    /// A target that cannot be reached is replaced by the name's next one (RFC 3263 §4.3) while
+    /// <paramref name="mayFailOver"/> allows it.
     /// </summary>
     internal async Task<SipResponse> SendAuthenticatedAsync(
         Func<SipVia, SipOutgoingMessage> build,
         SipUri nextHop,
         SipCredentials? credentials,
         DigestAuthenticator authenticator,
-        Action<SipOutgoingMessage>? sent,
+        Action<SipOutgoingMessage, SipRemote>? sent,
         Action<SipResponse>? provisional,
-        CancellationToken ct)
+        CancellationToken ct,
+        Func<bool>? mayFailOver = null)
     {
-        var remote = await ResolveAsync(nextHop, ct).ConfigureAwait(false);
+        var targets = await LocateAsync(nextHop, ct).ConfigureAwait(false);
+        var index = 0;
         (SipHeaderKind Kind, string Value)? authorization = null;
         for (var attempt = 0; ; attempt++)
         {
-            var request = build(NewVia(remote.Transport));
-            if (authorization is { } a)
+            var (request, remote) = BuildFor(targets[index].Remote, via =>
             {
-                request.Add(a.Kind, a.Value);
+                var r = build(via);
+                if (authorization is { } a)
+                {
+                    r.Add(a.Kind, a.Value);
+                }
+
+                return r;
+            });
+            sent?.Invoke(request, remote);
+            var response = await _layer.SendRequest(request, remote, provisional).WaitAsync(ct).ConfigureAwait(false);
+
+            // RFC 3263 §4.3: a target that cannot be reached gives way to the next, with a new transaction.
+            if (ShouldFailOver(response) && index + 1 < targets.Count && (mayFailOver?.Invoke() ?? true))
+            {
+                SipStackLog.FailedOver(_log, request.Method!, remote.ToString(), response.StatusCode, targets[index + 1].Remote.ToString());
+                index++;
+                attempt--;
+                continue;
             }
 
-            sent?.Invoke(request);
-            var response = await _layer.SendRequest(request, remote, provisional).WaitAsync(ct).ConfigureAwait(false);
             if (response.StatusCode is not (401 or 407) || credentials is null || attempt >= 3)
             {
                 return response;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using FaxPost.Telephony.Sip.Dialogs;
+using FaxPost.Telephony.Sip.Dns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,6 +19,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private readonly SipTransactionLayer _layer;
+    private readonly SipServerLocator _locator;
     private readonly Dictionary<SipTransportKind, SipTransport> _transports = [];
     private readonly Dictionary<SipDialogId, SipCall> _calls = [];
     private readonly Dictionary<(string CallId, string FromTag), SipIncomingCall> _offered = [];
@@ -36,6 +38,9 @@ public sealed partial class SipUserAgent : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _layer = new SipTransactionLayer(SendRawAsync, _time, options.Timers);
         _stopToken = _stopping.Token;
+
+        // The default resolver runs on the real clock: its timeouts must pass even under a test clock.
+        _locator = new SipServerLocator(options.Dns ?? new DnsResolver(DnsResolverOptions.FromSystem()));
     }
 
     /// <summary>
@@ -72,6 +77,9 @@ public sealed partial class SipUserAgent : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Finds the servers for a URI (RFC 3263), on this UA's resolver.</summary>
+    public SipServerLocator Locator => _locator;
 
     internal SipTransactionLayer Layer => _layer;
 

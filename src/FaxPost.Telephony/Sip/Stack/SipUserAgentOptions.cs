@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using FaxPost.Telephony.Sdp;
+using FaxPost.Telephony.Sip.Dns;
 using FaxPost.Telephony.Sip.Transactions;
 
 namespace FaxPost.Telephony.Sip.Stack;
@@ -57,6 +58,15 @@ public sealed record SipUserAgentOptions
 
     /// <summary>Smallest session interval we accept (RFC 4028 §5: at least 90 s on the public network).</summary>
     public TimeSpan MinSessionExpires { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// DNS for NAPTR/SRV/A/AAAA (RFC 3263); null: a resolver on /etc/resolv.conf's nameservers. Names
+    /// DNS does not know (the hosts file) fall back to the system's lookup.
+    /// </summary>
+    public IDnsResolver? Dns { get; init; }
+
+    /// <summary>RFC 3261 §18.1.1: a request over UDP larger than this goes over TCP when we run TCP.</summary>
+    public int UdpMaxRequest { get; init; } = 1300;
 
     /// <summary>Our T.38 capabilities for SDP; null for no T.38.</summary>
     public T38Options? T38 { get; init; } = new SdpLocalCapabilities { Address = "0.0.0.0" }.T38;
