@@ -78,7 +78,8 @@ public sealed class SerialLetterMailFailureTests : IAsyncLifetime
         int queued = await outbox.PendingAsync(Ct); // the first reply and two letters
 
         // The fax finishes first: the letter's mails are still to be sent, so no report yet.
-        var job = Assert.Single(await office.JobsOfAsync(alice));
+        long jobId = Assert.Single(await office.JobsOfAsync(alice)).Id;
+        var job = (await MailPostOffice.WaitForAsync(() => office.Store.Jobs.GetAsync(jobId, Ct), j => j!.State == JobState.Queued, "fax converted and queued"))!;
         await MailToFaxProcessorTests.FinishAsync(office, job, JobState.Done, null);
         Assert.Equal(queued, await outbox.PendingAsync(Ct));
 
