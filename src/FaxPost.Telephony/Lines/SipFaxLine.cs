@@ -58,7 +58,9 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
         _origin = _time.GetTimestamp();
         _router = new LeastCostRouter(options.Sip.Trunks);
         _plan = new TrunkDialPlan(options.Numbering);
-        _dns = options.Dns ?? new DnsResolver(DnsResolverOptions.FromSystem());
+        _dns = options.Dns ?? new DnsResolver(options.Sip.Nameservers.Count == 0
+            ? DnsResolverOptions.FromSystem()
+            : new DnsResolverOptions { Servers = [.. options.Sip.Nameservers.Select(n => IPEndPoint.Parse(n) is { Port: 0 } ep ? new IPEndPoint(ep.Address, 53) : IPEndPoint.Parse(n))] });
         _locator = new SipServerLocator(_dns);
     }
 

@@ -22,7 +22,7 @@ public sealed record SipFaxLineOptions
     /// <summary>With <see cref="T38Policy.AwaitPeer"/>: how long to wait for the peer's T.38 re-INVITE.</summary>
     public TimeSpan WaitForT38 { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>DNS for trunk names (NAPTR/SRV/A/AAAA, RFC 3263); null: the nameservers of /etc/resolv.conf.</summary>
+    /// <summary>DNS for trunk names (NAPTR/SRV/A/AAAA, RFC 3263); null: Sip:Nameservers, or those of /etc/resolv.conf.</summary>
     public Sip.Dns.IDnsResolver? Dns { get; init; }
 
     /// <summary>Bind the UDPTL sockets here (default: any address).</summary>

@@ -7,8 +7,8 @@ namespace FaxPost.Telephony.Lines;
 /// <summary>
 /// The SIP URIs of a trunk: where REGISTER and INVITE go, our address of record, the callee's URI.
 /// Calls and registrations go to the registrar (or the configured proxy); the domain names callees
-/// and us. Without DNS SRV (RFC 3263) a domain other than the registrar's host is reached through
-/// the registrar as an outbound proxy.
+/// and us. A domain other than the registrar's host is reached through the registrar as an outbound
+/// proxy; each host is located by the user agent (RFC 3263: NAPTR, SRV, A/AAAA when it has no port).
 /// </summary>
 internal static class SipTrunkUris
 {

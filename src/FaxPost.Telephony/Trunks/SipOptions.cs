@@ -17,6 +17,12 @@ public sealed class SipOptions
 
     public SipRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// Nameservers for trunk names (NAPTR/SRV/A/AAAA, RFC 3263) as address or address:port ([v6]:port);
+    /// empty for those of /etc/resolv.conf.
+    /// </summary>
+    public List<string> Nameservers { get; set; } = [];
+
     public List<SipTrunkOptions> Trunks { get; set; } = [];
 
     public IReadOnlyList<string> Validate()
@@ -56,6 +62,14 @@ public sealed class SipOptions
         if (PublicAddress.Length > 0 && !IPAddress.TryParse(PublicAddress, out _) && Uri.CheckHostName(PublicAddress) != UriHostNameType.Dns)
         {
             errors.Add($"Sip:PublicAddress must be an IP address or host name, not '{PublicAddress}'.");
+        }
+
+        for (var i = 0; i < Nameservers.Count; i++)
+        {
+            if (!IPEndPoint.TryParse(Nameservers[i], out _))
+            {
+                errors.Add($"Sip:Nameservers:{i} must be an IP address, optionally with :port, not '{Nameservers[i]}'.");
+            }
         }
 
         if (RateLimit.RequestsPerSecond <= 0 || RateLimit.Burst < 1)

@@ -34,7 +34,15 @@ internal sealed class DnsmasqFixture : IAsyncDisposable
 
     public string Log => string.Join('\n', _log);
 
-    /// <param name="records">dnsmasq options naming records, e.g. "--srv-host=_sip._udp.example.test,sip1.example.test,5070,10,50".</param>
+    /// <summary>SIGHUP: dnsmasq reads its --addn-hosts files again (records changed under a running server).</summary>
+    public async Task ReloadAsync()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <param name="records">dnsmasq options naming records, e.g. "--srv-host=_sip._udp.example.test,sip1.example.test,5070,10,50" ("--local-ttl=1" instead of the default 60 s).</param>
     public static async Task<DnsmasqFixture> StartAsync(params string[] records)
     {
         const string binary = "/usr/sbin/dnsmasq";
@@ -56,8 +64,8 @@ internal sealed class DnsmasqFixture : IAsyncDisposable
             {
                 "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
                 "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={port}", "--pid-file=",
-                "--local=/test/", "--local=/invalid/", "--user=root", "--log-queries", "--log-facility=-", "--local-ttl=60", "--cache-size=0",
-            }.Concat(records))
+                "--local=/test/", "--local=/invalid/", "--user=root", "--log-queries", "--log-facility=-", "--cache-size=0",
+            }.Concat(records.Any(r => r.StartsWith("--local-ttl=", StringComparison.Ordinal)) ? records : [.. records, "--local-ttl=60"]))
             {
                 info.ArgumentList.Add(arg);
             }

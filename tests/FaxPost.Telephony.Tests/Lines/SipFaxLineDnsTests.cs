@@ -74,6 +74,54 @@ public sealed class SipFaxLineDnsTests : IDisposable
         Assert.Equal(403, fromStranger);
     }
 
+    [Fact]
+    public async Task The_guard_follows_the_trunks_dns_when_its_ttl_runs_out()
+    {
+        // The gateway moves from 127.0.0.6 to 127.0.0.7; the answers live 1 s. The line is told its
+        // nameserver the way faxpost.json does (Sip:Nameservers).
+        var hosts = Path.Combine(_dir, "hosts");
+        await File.WriteAllTextAsync(hosts, "127.0.0.6 gw.carrier.test\n");
+        await using var dns = await DnsmasqFixture.StartAsync(
+            "--srv-host=_sip._udp.carrier.test,gw.carrier.test,5060,10,0", $"--addn-hosts={hosts}", "--local-ttl=1");
+        var options = new SipFaxLineOptions
+        {
+            Sip = new SipOptions
+            {
+                Listen = [new SipListenOptions { Transport = SipTrunkTransport.Udp, Address = "127.0.0.1", Port = 0 }],
+                Nameservers = [$"127.0.0.1:{dns.Port}"],
+                Trunks = [new SipTrunkOptions { Name = "carrier", Registrar = "carrier.test", Register = false, Channels = 1, NumberFormat = TrunkNumberFormat.E164WithoutPlus }],
+            },
+            Numbering = Numbering("30", "555"),
+            MediaBindAddress = IPAddress.Loopback,
+            Endpoint = new T38EndpointOptions { Pacing = false },
+        };
+        await using var line = new SipFaxLine(options);
+        await line.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var inbound = line.RunInboundAsync(new RecordingSink(_dir) { Refuse = true }, stop.Token);
+        var target = SipUri.Parse($"sip:4930555@127.0.0.1:{Port(line)}");
+
+        Assert.NotEqual(403, await CallFromAsync("127.0.0.6", target));
+        Assert.Equal(403, await CallFromAsync("127.0.0.7", target));
+
+        await File.WriteAllTextAsync(hosts, "127.0.0.7 gw.carrier.test\n");
+        await dns.ReloadAsync();
+        var status = 403;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (status == 403 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(250);
+            status = await CallFromAsync("127.0.0.7", target);
+        }
+
+        Assert.NotEqual(403, status);
+        Assert.Equal(403, await CallFromAsync("127.0.0.6", target));
+        await stop.CancelAsync();
+        await inbound;
+
+        Assert.Contains(new SipOptions { Nameservers = ["dns.example"] }.Validate(), e => e.StartsWith("Sip:Nameservers:0", StringComparison.Ordinal));
+    }
+
     private static async Task<int> CallFromAsync(string address, SipUri target)
     {
         await using var caller = await SipStackTestSupport.StartAsync(new SipUserAgentOptions
