@@ -213,6 +213,7 @@ public interface IAddressBookStore
 /// <param name="RemoteDigits">Only records whose remote number, digits only, contains these digits
 /// (<see cref="TransmissionRecord.DigitsOf"/>); null or empty for any.</param>
 /// <param name="Result">Only records with this result word, case-insensitively (ASCII).</param>
+/// <param name="Newest">Take the newest <see cref="Limit"/> matches instead of the oldest (still returned oldest first).</param>
 public sealed record LogQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
@@ -221,7 +222,8 @@ public sealed record LogQuery(
     int Limit = 1000,
     long? UserId = null,
     string? RemoteDigits = null,
-    string? Result = null);
+    string? Result = null,
+    bool Newest = false);
 
 public interface ITransmissionLog
 {

@@ -102,7 +102,9 @@ internal sealed class SqlTransmissionLog(SqlDatabase db) : ITransmissionLog
                 }
 
                 cmd.With("@limit", query.Limit);
-                cmd.Text = $"SELECT {Columns} FROM transmission_log{SqlWhere.Of(where)} ORDER BY at, id LIMIT @limit";
+                cmd.Text = query.Newest
+                    ? $"SELECT {Columns} FROM (SELECT {Columns} FROM transmission_log{SqlWhere.Of(where)} ORDER BY at DESC, id DESC LIMIT @limit) AS newest ORDER BY at, id"
+                    : $"SELECT {Columns} FROM transmission_log{SqlWhere.Of(where)} ORDER BY at, id LIMIT @limit";
                 return cmd.ListAsync(Read, ct);
             },
             ct).ConfigureAwait(false);

@@ -214,6 +214,9 @@ public abstract partial class PostOfficeStoreContract
 
         Assert.Equal(Of(40, 41, 42, 44), await Ids(new LogQuery(UserId: 10)));
         Assert.Equal(Of(40, 41), await Ids(new LogQuery(UserId: 10, Limit: 2)));
+        Assert.Equal(Of(42, 44), await Ids(new LogQuery(UserId: 10, Limit: 2, Newest: true)));
+        Assert.Equal(Of(38, 39), await Ids(new LogQuery(Result: "ok", UserId: 11, Limit: 2, Newest: true)));
+        Assert.Equal(Of(40, 41, 42, 44), await Ids(new LogQuery(UserId: 10, Limit: 10, Newest: true)));
         Assert.Equal(Of(44), await Ids(new LogQuery(UserId: 10, From: Sample.T0.AddMinutes(43))));
         // Digits inside the number, whatever the punctuation around them.
         Assert.Equal(Of(40, 41, 43, 44), await Ids(new LogQuery(RemoteDigits: "8912")));

@@ -4,6 +4,7 @@ using System.Text;
 using FaxPost.Core.Accounts;
 using FaxPost.Core.Inbound;
 using FaxPost.Core.Log;
+using FaxPost.Web.Pages.PostOffice;
 using FaxPost.Core.Rights;
 using FaxPost.Core.Routing;
 using FaxPost.Web.Tests.Infrastructure;
@@ -261,6 +262,36 @@ public sealed class PostOfficeConsoleTests(SharedPostOffice shared) : IClassFixt
         string[] lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Contains("+49 30 777111", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_more_matches_than_the_page_holds_the_log_shows_the_newest_and_the_csv_has_them_all()
+    {
+        await using var office = await TestPostOffice.StartAsync(runScheduler: false);
+        var clerk = await office.UserAsync("clerk", Role.PostOffice);
+        var alice = await office.UserAsync("alice");
+        var bob = await office.UserAsync("bob");
+        var start = DateTimeOffset.UtcNow.AddDays(-2);
+        int matches = LogModel.PageLimit + 20;
+        for (int i = 0; i < matches; i++)
+        {
+            // Bob's records between Alice's: the filter runs in the store, before the page's limit.
+            await office.Store.Log.AddAsync(new TransmissionRecord { At = start.AddMinutes(2 * i), Direction = Direction.Send, UserId = alice.Id, MailboxId = alice.MailboxId, RemoteNumber = $"+49 30 5{i:0000}", Pages = 1, Result = "ok" }, None);
+            await office.Store.Log.AddAsync(new TransmissionRecord { At = start.AddMinutes((2 * i) + 1), Direction = Direction.Send, UserId = bob.Id, MailboxId = bob.MailboxId, RemoteNumber = $"+49 40 6{i:0000}", Pages = 1, Result = "ok" }, None);
+        }
+
+        using var session = await WebSession.LogInAsync(office, clerk);
+        string page = await session.GetHtmlAsync($"/postoffice/log?user={alice.Id}");
+        Assert.Contains($"{LogModel.PageLimit} record(s), the newest {LogModel.PageLimit} shown", page, StringComparison.Ordinal);
+        Assert.Contains($"49 30 5{matches - 1:0000}<", page, StringComparison.Ordinal); // the newest
+        Assert.Contains("49 30 50020<", page, StringComparison.Ordinal); // the oldest of the newest 500
+        Assert.DoesNotContain("49 30 50019<", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("49 40 6", page, StringComparison.Ordinal);
+
+        using var csv = await session.GetAsync($"/postoffice/log?handler=Csv&user={alice.Id}");
+        string[] lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(matches + 1, lines.Length);
+        Assert.Contains("+49 30 50000", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

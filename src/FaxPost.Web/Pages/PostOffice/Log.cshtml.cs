@@ -59,17 +59,18 @@ public sealed class LogModel(LogService log, AccountService accounts) : FaxPostP
     {
         AuthorizationService.DemandPostOffice(Caller);
         Users = (await accounts.UsersAsync(Caller, ct).ConfigureAwait(false)).OrderBy(u => u.DisplayName, StringComparer.OrdinalIgnoreCase).ToList();
-        Records = await SearchAsync(PageLimit, ct).ConfigureAwait(false);
+        Records = await SearchAsync(PageLimit, newest: true, ct).ConfigureAwait(false);
     }
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
     {
         AuthorizationService.DemandPostOffice(Caller);
-        var records = await SearchAsync(100_000, ct).ConfigureAwait(false);
+        var records = await SearchAsync(100_000, newest: false, ct).ConfigureAwait(false);
         return File(Encoding.UTF8.GetBytes(LogService.ToCsv(records)), "text/csv; charset=utf-8", "faxpost-log.csv");
     }
 
-    private Task<IReadOnlyList<TransmissionRecord>> SearchAsync(int limit, CancellationToken ct)
+    /// <param name="newest">The page shows the newest matches; the CSV export starts at the oldest.</param>
+    private Task<IReadOnlyList<TransmissionRecord>> SearchAsync(int limit, bool newest, CancellationToken ct)
     {
         if (From is { } f && To is { } t && t < f)
         {
@@ -81,7 +82,8 @@ public sealed class LogModel(LogService log, AccountService accounts) : FaxPostP
             To is { } to ? new DateTimeOffset(to.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero) : null,
             Direction,
             null,
-            limit);
+            limit,
+            Newest: newest);
         return log.SearchAsync(Caller, query, new LogFilter(UserId, Number, Result), ct);
     }
 }
