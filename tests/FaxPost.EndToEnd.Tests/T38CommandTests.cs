@@ -5,8 +5,8 @@ using FaxPost.Fax.Tests.Interop;
 namespace FaxPost.EndToEnd.Tests;
 
 /// <summary>
-/// <c>faxpost t38 send</c> and <c>faxpost t38 receive</c> as processes, as an operator checking a link
-/// runs them, against Debian's libspandsp (tests/interop/spandsp_t38). The three calls run at once.
+/// <c>faxpost t38 send</c>, <c>receive</c> (also offering a document) and <c>poll</c> as processes, as an operator checking a link
+/// runs them, against Debian's libspandsp (tests/interop/spandsp_t38). Each test's calls run at once.
 /// </summary>
 public sealed class T38CommandTests : IDisposable
 {
@@ -104,6 +104,70 @@ public sealed class T38CommandTests : IDisposable
         Assert.True(output.Contains("pages:       1 (partial: the call ended before the last page)", StringComparison.Ordinal), log);
         Assert.True(output.Contains("page 1 confirmed", StringComparison.Ordinal), log);
         Assert.False(output.Contains("page 2 confirmed", StringComparison.Ordinal), log);
+    }
+
+    [Fact]
+    public async Task Poll_and_receive_offering_a_document_print_their_result()
+    {
+        await Task.WhenAll(PollAsync(), OfferAsync());
+    }
+
+    /// <summary>We poll spandsp, which offers 3 pages, ECM: exit 0, the statistics printed, the pages identical.</summary>
+    private async Task PollAsync()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "poll")).FullName;
+        var document = SpandspHarness.MakeDocument(dir, 3, fine: true);
+        var port = SpandspHarness.FreeUdpPort();
+        var local = SpandspHarness.FreeUdpPort();
+        var received = Path.Combine(dir, "polled.tif");
+        var spandsp = SpandspHarness.RunAsync(["offer", "--local", $"{port}", "--remote", $"127.0.0.1:{local}", "--file", document, "--timeout", "90"], TimeSpan.FromMinutes(2));
+        using var faxpost = Faxpost.Start("t38", "poll", "--peer", $"127.0.0.1:{port}", "--local", $"{local}", "--out", received, "--no-pacing", "--ident", "+49 30 555");
+        var (exit, output) = await faxpost.WaitAsync(TimeSpan.FromMinutes(2));
+        var peer = await spandsp;
+        var log = $"{output}\n{peer.Output}";
+
+        Assert.True(exit == 0, log);
+        Assert.True(output.Contains($"polling 127.0.0.1:{port}", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("document from \"+1 555 0100\"", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("T.30 result: OK (Success)", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("pages:       3\n", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("ECM:         yes", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("remote ID:   \"+1 555 0100\"", StringComparison.Ordinal), log);
+        Assert.Matches(@"datagrams:   \d+ sent, \d+ received \(0 malformed, 0 bad IFP", output);
+        Assert.True(peer.Ok, log);
+        Assert.Equal("3", peer["pages_tx"]);
+        Assert.Equal("+49 30 555", peer["remote_ident"]);
+        var (same, diff) = SpandspHarness.Tool("tiffcmp", ["-t", document, received], "libtiff-tools");
+        Assert.True(same == 0, $"tiffcmp: {diff}");
+    }
+
+    /// <summary>spandsp polls our listening port, which offers 2 pages, without ECM: exit 0, "polled: sent", the pages identical.</summary>
+    private async Task OfferAsync()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "offer")).FullName;
+        var document = SpandspHarness.MakeDocument(dir, 2, fine: false);
+        var listen = SpandspHarness.FreeUdpPort();
+        var port = SpandspHarness.FreeUdpPort();
+        var polled = Path.Combine(dir, "spandsp-polled.tif");
+        using var faxpost = Faxpost.Start("t38", "receive", "--listen", $"{listen}", "--out", Path.Combine(dir, "unused.tif"), "--offer", document, "--no-ecm", "--wait", "60", "--ident", "+49 30 777");
+        await faxpost.WaitForAsync("listening on UDP", TimeSpan.FromSeconds(30));
+        var peer = await SpandspHarness.RunAsync(["poll", "--local", $"{port}", "--remote", $"127.0.0.1:{listen}", "--file", polled, "--timeout", "90"], TimeSpan.FromMinutes(2));
+        var (exit, output) = await faxpost.WaitAsync(TimeSpan.FromMinutes(1));
+        var log = $"{output}\n{peer.Output}";
+
+        Assert.True(exit == 0, log);
+        Assert.True(output.Contains($"offering {document} to be polled", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("T.30 result: OK (Success)", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("direction:   polled: sent", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("pages:       2\n", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("page 1 confirmed", StringComparison.Ordinal) && output.Contains("page 2 confirmed", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("ECM:         no", StringComparison.Ordinal), log);
+        Assert.True(output.Contains("resolution:  Standard", StringComparison.Ordinal), log);
+        Assert.True(peer.Ok, log);
+        Assert.Equal("2", peer["pages_rx"]);
+        Assert.Equal("+49 30 777", peer["remote_ident"]);
+        var (same, diff) = SpandspHarness.Tool("tiffcmp", ["-t", document, polled], "libtiff-tools");
+        Assert.True(same == 0, $"tiffcmp: {diff}");
     }
 
     [Fact]

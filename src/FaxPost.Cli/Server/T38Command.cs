@@ -8,8 +8,9 @@ using FaxPost.Telephony.T38;
 namespace FaxPost.Cli.Server;
 
 /// <summary>
-/// <c>faxpost t38 send|receive</c>: one fax call over T.38 (UDPTL on UDP) to or from a fixed peer,
-/// without SIP and without a server: for testing gateways and fax machines behind them.
+/// <c>faxpost t38 send|receive|poll</c>: one fax call over T.38 (UDPTL on UDP) to or from a fixed peer,
+/// without SIP and without a server: for testing gateways and fax machines behind them. <c>poll</c> calls
+/// to receive the far end's document (T.30 DTC); <c>receive --offer</c> answers with one to be polled.
 /// Prints the T.30 result and statistics; exits 0 when the call succeeded, 1 when it failed, 2 on bad usage.
 /// </summary>
 internal static class T38Command
@@ -19,6 +20,7 @@ internal static class T38Command
         var t38 = new Command("t38", "One fax call over T.38 (UDPTL) to or from a fixed peer, no SIP.");
         t38.Subcommands.Add(CreateSend());
         t38.Subcommands.Add(CreateReceive());
+        t38.Subcommands.Add(CreatePoll());
         return t38;
     }
 
@@ -51,8 +53,9 @@ internal static class T38Command
         var output = new Option<string>("--out", "-o") { Description = "TIFF-F to write the pages to", Required = true };
         var peer = new Option<string?>("--peer") { Description = "HOST:PORT of the far end (default: whoever sends first)" };
         var wait = new Option<int>("--wait") { Description = "Seconds to wait for a call", DefaultValueFactory = _ => 300 };
+        var offer = new Option<string?>("--offer") { Description = "TIFF-F offered to be polled: a caller that polls (DTC) gets it; one that sends is received from" };
         var common = new CommonOptions();
-        var command = new Command("receive", "Answer one T.38 fax call and store the pages as a TIFF-F.") { listen, output, peer, wait };
+        var command = new Command("receive", "Answer one T.38 fax call and store the pages as a TIFF-F.") { listen, output, peer, wait, offer };
         common.AddTo(command);
         command.SetAction((r, ct) => Guard("receive", async () =>
         {
@@ -63,10 +66,36 @@ internal static class T38Command
                 AnswerTimeout = TimeSpan.FromSeconds(Math.Max(1, r.GetValue(wait))),
             };
             using var endpoint = new T38Endpoint(options);
-            Console.WriteLine($"listening on UDP {endpoint.LocalEndPoint.Port}");
-            var result = await endpoint.ReceiveAsync(r.GetValue(output)!, (tsi, sub, _) =>
+            Console.WriteLine($"listening on UDP {endpoint.LocalEndPoint.Port}{(r.GetValue(offer) is { } o ? $", offering {o} to be polled" : "")}");
+            Func<string, string, CancellationToken, Task> identified = (tsi, sub, _) =>
             {
                 Console.WriteLine($"call from \"{tsi}\"{(sub.Length > 0 ? $" for sub-address {sub}" : "")}");
+                return Task.CompletedTask;
+            };
+            var result = r.GetValue(offer) is { } document
+                ? await endpoint.ReceiveOfferingAsync(r.GetValue(output)!, document, PageConfirmed, identified, ct).ConfigureAwait(false)
+                : await endpoint.ReceiveAsync(r.GetValue(output)!, identified, ct).ConfigureAwait(false);
+            return Print(result, offered: r.GetValue(offer) is not null);
+        }));
+        return command;
+    }
+
+    private static Command CreatePoll()
+    {
+        var peer = new Option<string>("--peer") { Description = "HOST:PORT of the far end's UDPTL", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "TIFF-F to write the polled pages to", Required = true };
+        var local = new Option<int>("--local") { Description = "Local UDP port (0: any)", DefaultValueFactory = _ => 0 };
+        var common = new CommonOptions();
+        var command = new Command("poll", "Call a T.38 peer and receive the document it offers to be polled (T.30 DTC).") { peer, output, local };
+        common.AddTo(command);
+        command.SetAction((r, ct) => Guard("poll", async () =>
+        {
+            var options = common.Read(r) with { LocalEndPoint = new IPEndPoint(IPAddress.Any, Port(r.GetValue(local), "--local")), Peer = await ResolveAsync(r.GetValue(peer)!, ct).ConfigureAwait(false) };
+            using var endpoint = new T38Endpoint(options);
+            Console.WriteLine($"polling {options.Peer} from UDP {endpoint.LocalEndPoint.Port}");
+            var result = await endpoint.PollAsync(r.GetValue(output)!, (tsi, _, _) =>
+            {
+                Console.WriteLine($"document from \"{tsi}\"");
                 return Task.CompletedTask;
             }, ct).ConfigureAwait(false);
             return Print(result);
@@ -74,7 +103,13 @@ internal static class T38Command
         return command;
     }
 
-    /// <summary>The options both directions share.</summary>
+    private static Task PageConfirmed(int page, CancellationToken ct)
+    {
+        Console.WriteLine($"page {page} confirmed");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The options every verb shares.</summary>
     private sealed class CommonOptions
     {
         private readonly Option<bool> _noEcm = new("--no-ecm") { Description = "Do not use error correction mode (T.30 Annex A)" };
@@ -171,9 +206,15 @@ internal static class T38Command
         return addresses.Length > 0 ? new IPEndPoint(addresses[0], port) : throw new ArgumentException($"{hostPort[..colon]} has no IPv4 address.");
     }
 
-    private static int Print(T38CallResult result)
+    private static int Print(T38CallResult result, bool offered = false)
     {
         Console.WriteLine($"T.30 result: {(result.Success ? "OK" : result.Reason)} ({result.CallResult})");
+        if (offered)
+        {
+            // Answering with a document offered: the caller polled it (we sent) or sent to us.
+            Console.WriteLine($"direction:   {(result.Transmitted ? "polled: sent" : "received")}");
+        }
+
         Console.WriteLine($"pages:       {result.Pages}{(result.Partial ? " (partial: the call ended before the last page)" : "")}");
         Console.WriteLine($"rate:        {(result.BitRate > 0 ? $"{result.Modulation} {result.BitRate} bit/s" : "-")}");
         Console.WriteLine($"ECM:         {(result.Ecm ? "yes" : "no")}");
