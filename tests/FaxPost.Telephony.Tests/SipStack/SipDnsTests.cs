@@ -67,6 +67,11 @@ public sealed class SipDnsTests
         Assert.True(dead.Available > 0, "the first target was not tried");
         Assert.Contains(log.Lines, l => l.Id.Id == 5123 && l.Text.Contains($":{deadPort}", StringComparison.Ordinal));
         Assert.Equal(2, registrar.Count);
+
+        // The refresh goes straight to the server that answered, without waiting out the dead one again.
+        var refresh = await Within(ua.RegisterAsync(Registration("sip:provider.test")));
+        Assert.True(refresh.Success, refresh.ToString());
+        Assert.Single(log.Lines, l => l.Id.Id == 5123);
     }
 
     [Fact]
@@ -92,6 +97,33 @@ public sealed class SipDnsTests
         Assert.True(result.Success, result.ToString());
         Assert.All(registrar.Requests, r => Assert.Equal("TCP", r.TopVia!.Transport));
         Assert.Contains(log.Lines, l => l.Id.Id == 5123 && l.Text.Contains($"TCP:127.0.0.1:{closed}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_invite_whose_first_server_refuses_the_connection_reaches_the_second()
+    {
+        await using var callee = await StartAsync(Options(SipTransportKind.Tcp));
+        var calls = 0;
+        callee.IncomingCall = (incoming, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            incoming.Reject(486);
+            return Task.CompletedTask;
+        };
+        var closed = ClosedTcpPort();
+        await using var dns = await DnsmasqFixture.StartAsync(
+            $"--srv-host=_sip._tcp.carrier.test,a.carrier.test,{closed},10,0",
+            $"--srv-host=_sip._tcp.carrier.test,b.carrier.test,{callee.LocalEndPoint(SipTransportKind.Tcp)!.Port},20,0",
+            "--host-record=a.carrier.test,127.0.0.1",
+            "--host-record=b.carrier.test,127.0.0.1");
+        var log = new CapturingLogger();
+        await using var caller = await StartAsync(Options(SipTransportKind.Tcp) with { Dns = dns.Resolver() }, log);
+
+        var result = await Within(caller.InviteAsync(new SipInviteOptions { Target = SipUri.Parse("sip:+4930555@carrier.test;transport=tcp") }));
+
+        Assert.Equal(486, result.StatusCode);
+        Assert.Equal(1, calls);
+        Assert.Contains(log.Lines, l => l.Id.Id == 5123 && l.Text.StartsWith("INVITE", StringComparison.Ordinal) && l.Text.Contains($":{closed}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class DnsResolver : IDnsResolver
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Name, DnsRecordType Type), (DnsAnswer Answer, long Expires)> _cache = [];
+    private long _queriesSent;
 
     public DnsResolver(DnsResolverOptions options, TimeProvider? time = null)
     {
@@ -44,8 +45,6 @@ public sealed class DnsResolver : IDnsResolver
 
     /// <summary>Queries sent to nameservers (cache misses), for tests and metrics.</summary>
     public long QueriesSent => Interlocked.Read(ref _queriesSent);
-
-    private long _queriesSent;
 
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken ct = default)
     {

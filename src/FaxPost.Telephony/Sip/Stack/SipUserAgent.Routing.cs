@@ -125,7 +125,7 @@ public sealed partial class SipUserAgent
         CancellationToken ct,
         Func<bool>? mayFailOver = null)
     {
-        var targets = await LocateAsync(nextHop, ct).ConfigureAwait(false);
+        var targets = PreferAnswering(nextHop, await LocateAsync(nextHop, ct).ConfigureAwait(false));
         var index = 0;
         (SipHeaderKind Kind, string Value)? authorization = null;
         for (var attempt = 0; ; attempt++)
@@ -152,6 +152,7 @@ public sealed partial class SipUserAgent
                 continue;
             }
 
+            RememberAnswering(nextHop, targets[index].Remote);
             if (response.StatusCode is not (401 or 407) || credentials is null || attempt >= 3)
             {
                 return response;
@@ -167,6 +168,40 @@ public sealed partial class SipUserAgent
             authorization = (kind, authenticator.CreateAuthorization(challenge, credentials, request.Method!, request.RequestUri!));
         }
     }
+
+    /// <summary>
+    /// The target that answered last for this host goes first, so a registration refresh does not wait
+    /// out a dead first server's timer every time (RFC 3263 leaves the order within its rules to us).
+    /// </summary>
+    private IReadOnlyList<SipTarget> PreferAnswering(SipUri hop, IReadOnlyList<SipTarget> targets)
+    {
+        SipRemote good;
+        lock (_answering)
+        {
+            if (!_answering.TryGetValue(HopKey(hop), out good))
+            {
+                return targets;
+            }
+        }
+
+        var at = targets.Select((t, i) => (t, i)).FirstOrDefault(x => x.t.Remote == good, (default, -1)).Item2;
+        return at <= 0 ? targets : [targets[at], .. targets.Where((_, i) => i != at)];
+    }
+
+    private void RememberAnswering(SipUri hop, SipRemote remote)
+    {
+        lock (_answering)
+        {
+            if (_answering.Count >= 256)
+            {
+                _answering.Clear();
+            }
+
+            _answering[HopKey(hop)] = remote;
+        }
+    }
+
+    private static string HopKey(SipUri hop) => $"{hop.Scheme}:{hop.Host}:{hop.Port}:{hop.Transport}";
 
     internal static string Tagged(SipUri uri, string? displayName, string tag) =>
         new SipNameAddress(uri, displayName, new SipParameters().Set("tag", tag)).ToString();

@@ -20,6 +20,7 @@ public sealed partial class SipUserAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SipTransactionLayer _layer;
     private readonly SipServerLocator _locator;
+    private readonly Dictionary<string, SipRemote> _answering = [];
     private readonly Dictionary<SipTransportKind, SipTransport> _transports = [];
     private readonly Dictionary<SipDialogId, SipCall> _calls = [];
     private readonly Dictionary<(string CallId, string FromTag), SipIncomingCall> _offered = [];
