@@ -29,7 +29,7 @@ public sealed class T38CommandTests : IDisposable
         var local = SpandspHarness.FreeUdpPort();
         var received = Path.Combine(dir, "received.tif");
         var spandsp = SpandspHarness.RunAsync(["receive", "--local", $"{port}", "--remote", $"127.0.0.1:{local}", "--file", received, "--timeout", "90"], TimeSpan.FromMinutes(2));
-        using var faxpost = Faxpost.Start("t38", "send", "--peer", $"127.0.0.1:{port}", "--local", $"{local}", "--modems", "v29", "--no-pacing", "--ident", "+49 30 555", document);
+        using var faxpost = Faxpost.Start("t38", "send", "--peer", $"127.0.0.1:{port}", "--local", $"{local}", "--modems", "v29", "--no-pacing", "--ident", "+49 30 555", "--trace", document);
         var (exit, output) = await faxpost.WaitAsync(TimeSpan.FromMinutes(2));
         var peer = await spandsp;
         var log = $"{output}\n{peer.Output}";
@@ -43,6 +43,9 @@ public sealed class T38CommandTests : IDisposable
         Assert.True(output.Contains("resolution:  Fine", StringComparison.Ordinal), log);
         Assert.True(output.Contains("remote ID:   \"+1 555 0199\"", StringComparison.Ordinal), log);
         Assert.Matches(@"datagrams:   \d+ sent, \d+ received \(0 malformed, 0 bad IFP", output);
+        // --trace: the T.30 exchange on standard error, with the call's time.
+        Assert.Matches(@"\d+\.\d{3} tx TSI DCS", output);
+        Assert.Matches(@"\d+\.\d{3} rx MCF", output);
         for (var p = 1; p <= 3; p++)
         {
             Assert.True(output.Contains($"page {p} confirmed", StringComparison.Ordinal), log);

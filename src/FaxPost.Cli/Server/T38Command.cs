@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FaxPost.Fax.T30;
+using FaxPost.Fax.T38;
 using FaxPost.Telephony.T38;
 
 namespace FaxPost.Cli.Server;
@@ -120,10 +121,12 @@ internal static class T38Command
         private readonly Option<bool> _noPacing = new("--no-pacing") { Description = "Send image data as fast as possible instead of at the modem rate" };
         private readonly Option<string> _ident = new("--ident") { Description = "Our TSI/CSI (up to 20 digits, '+' and spaces)", DefaultValueFactory = _ => "" };
         private readonly Option<int> _version = new("--t38-version") { Description = "T.38 version (0 to 3)", DefaultValueFactory = _ => 0 };
+        private readonly Option<bool> _fec = new("--fec") { Description = "Protect datagrams with UDPTL FEC (3 x 3) instead of redundancy" };
+        private readonly Option<bool> _trace = new("--trace") { Description = "Print the T.30 exchange (frames, states, pages, UDPTL losses) to standard error" };
 
         public void AddTo(Command command)
         {
-            foreach (var option in (Option[])[_noEcm, _modems, _resolution, _redundancy, _maxDatagram, _noPacing, _ident, _version])
+            foreach (var option in (Option[])[_noEcm, _modems, _resolution, _redundancy, _maxDatagram, _noPacing, _ident, _version, _fec, _trace])
             {
                 command.Options.Add(option);
             }
@@ -156,6 +159,8 @@ internal static class T38Command
             {
                 T38Version = r.GetValue(_version),
                 Redundancy = r.GetValue(_redundancy),
+                ErrorRecovery = r.GetValue(_fec) ? UdptlErrorRecovery.Fec : UdptlErrorRecovery.Redundancy,
+                Trace = r.GetValue(_trace) ? TraceLine : null,
                 MaxDatagramSize = r.GetValue(_maxDatagram),
                 Pacing = !r.GetValue(_noPacing),
                 LocalIdent = ident,
@@ -170,6 +175,17 @@ internal static class T38Command
                     Superfine = resolution is null,
                 },
             };
+        }
+    }
+
+    private static readonly Lock TraceGate = new();
+
+    /// <summary>The call's receive and step loops both trace: one line at a time on standard error.</summary>
+    private static void TraceLine(string line)
+    {
+        lock (TraceGate)
+        {
+            Console.Error.WriteLine(line);
         }
     }
 
