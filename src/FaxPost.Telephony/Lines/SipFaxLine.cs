@@ -36,6 +36,7 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
     private readonly IDnsResolver _dns;
     private readonly SipServerLocator _locator;
     private readonly SemaphoreSlim _guardRefresh = new(1, 1);
+    private readonly Dictionary<string, List<AddressRange>> _lastResolved = new(StringComparer.OrdinalIgnoreCase);
     private TimeSpan _guardExpires;
     private SipUserAgent? _ua;
     private InboundCallGuard? _guard;
@@ -61,7 +62,7 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
         _dns = options.Dns ?? new DnsResolver(options.Sip.Nameservers.Count == 0
             ? DnsResolverOptions.FromSystem()
             : new DnsResolverOptions { Servers = [.. options.Sip.Nameservers.Select(n => IPEndPoint.Parse(n) is { Port: 0 } ep ? new IPEndPoint(ep.Address, 53) : IPEndPoint.Parse(n))] });
-        _locator = new SipServerLocator(_dns);
+        _locator = new SipServerLocator(_dns) { ThrowWhenDnsFails = true };
     }
 
     public string Name => _options.Name;
@@ -319,9 +320,11 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
             {
                 var located = await _locator.LocateAsync(Sip.SipUri.Create("sip", null, host, hp.Port, null), all, ToStack(trunk.Transport), ct).ConfigureAwait(false);
                 ttl = located.Ttl < ttl ? located.Ttl : ttl;
-                foreach (var address in located.Targets.Select(t => t.Remote.EndPoint.Address).Distinct())
+                var resolved = located.Targets.Select(t => t.Remote.EndPoint.Address).Distinct().Select(AddressRange.Single).ToList();
+                ranges.AddRange(resolved);
+                lock (_lastResolved)
                 {
-                    ranges.Add(AddressRange.Single(address));
+                    _lastResolved[hostPort] = resolved;
                 }
 
                 if (located.Targets.Count == 0)
@@ -332,8 +335,13 @@ public sealed partial class SipFaxLine : IFaxLine, ITrunkStatusSource, IAsyncDis
             }
             catch (DnsResolveException e)
             {
+                // DNS is down: the addresses last resolved stay good until it answers again.
                 SipFaxLineLog.Unresolved(_log, trunk.Name, host, e.Message);
                 ttl = TimeSpan.FromSeconds(30);
+                lock (_lastResolved)
+                {
+                    ranges.AddRange(_lastResolved.GetValueOrDefault(hostPort) ?? []);
+                }
             }
         }
 

@@ -95,7 +95,8 @@ public sealed class SipFaxLineDnsTests : IDisposable
             MediaBindAddress = IPAddress.Loopback,
             Endpoint = new T38EndpointOptions { Pacing = false },
         };
-        await using var line = new SipFaxLine(options);
+        var log = new LogCapture();
+        await using var line = new SipFaxLine(options, log);
         await line.StartAsync();
         using var stop = new CancellationTokenSource();
         var inbound = line.RunInboundAsync(new RecordingSink(_dir) { Refuse = true }, stop.Token);
@@ -116,6 +117,12 @@ public sealed class SipFaxLineDnsTests : IDisposable
 
         Assert.NotEqual(403, status);
         Assert.Equal(403, await CallFromAsync("127.0.0.6", target));
+
+        // DNS goes away: once the TTL has run out the guard asks, hears nothing, and keeps what it had.
+        await dns.DisposeAsync();
+        await Task.Delay(1500);
+        Assert.NotEqual(403, await CallFromAsync("127.0.0.7", target));
+        Assert.Contains(log.Lines, l => l.Id.Id == 5210);
         await stop.CancelAsync();
         await inbound;
 

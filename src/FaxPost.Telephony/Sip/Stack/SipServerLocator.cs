@@ -34,6 +34,12 @@ public sealed class SipServerLocator
         _random = random ?? Random.Shared;
     }
 
+    /// <summary>
+    /// When no nameserver answers, throw <see cref="DnsResolveException"/> instead of falling back to the
+    /// system's A/AAAA lookup (for callers that would rather keep what they had, like the inbound guard).
+    /// </summary>
+    public bool ThrowWhenDnsFails { get; init; }
+
     /// <summary>The targets for <paramref name="uri"/>; an empty list when the name has no usable address.</summary>
     /// <param name="transports">The transports we run (others are never chosen unless nothing else is left).</param>
     /// <param name="defaultTransport">The transport for a URI that names none and has no NAPTR.</param>
@@ -73,7 +79,7 @@ public sealed class SipServerLocator
 
                 ttl = found;
             }
-            catch (DnsResolveException)
+            catch (DnsResolveException) when (!ThrowWhenDnsFails)
             {
                 // No nameserver answered: the system's lookup below may still know the name.
                 targets.Clear();
