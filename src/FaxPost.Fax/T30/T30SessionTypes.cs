@@ -96,7 +96,7 @@ public enum T30Direction : byte
 public enum T30State : byte
 {
     Idle,
-    /// <summary>Phase B: DIS sent, waiting for DCS (or DCN).</summary>
+    /// <summary>Phase B: DIS (or, polling, DTC) sent, waiting for DCS (or DCN).</summary>
     WaitCommand,
     /// <summary>Receiving the training check (TCF) at the DCS rate.</summary>
     ReceiveTcf,

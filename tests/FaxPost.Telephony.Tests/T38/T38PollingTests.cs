@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace FaxPost.Telephony.Tests.T38;
 
-/// <summary>Polling against spandsp (Debian's libspandsp) in both roles: we poll it, and it polls us.</summary>
+/// <summary>Polling against spandsp (Debian's libspandsp) in both roles (we poll it, and it polls us), and between two endpoints.</summary>
 public sealed class T38PollingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("faxpost-t38poll-").FullName;
@@ -64,6 +64,33 @@ public sealed class T38PollingTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("3", rx["pages_rx"]);
         Assert.Equal("+49 30 1234567", rx["remote_ident"]); // our TSI
         T38TestSupport.AssertSamePages(document, spandspReceived);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Two_endpoints_poll_each_other_over_loopback(bool ecm)
+    {
+        var (document, _) = SpandspHarness.MakeTestDocument(_dir, 2);
+        // The polled endpoint learns its peer from the first datagram (no address given).
+        using var polled = new T38Endpoint(T38TestSupport.Options(null, ecm) with { LocalIdent = "+44 20 7946 0000" });
+        using var poller = new T38Endpoint(T38TestSupport.Options(new IPEndPoint(IPAddress.Loopback, polled.LocalEndPoint.Port), ecm) with { LocalIdent = "+49 30 1234567" });
+        var received = Path.Combine(_dir, "loop-polled.tif");
+        var unused = Path.Combine(_dir, "loop-unused.tif");
+        var offering = polled.ReceiveOfferingAsync(unused, document);
+        var got = await poller.PollAsync(received);
+        var sent = await offering;
+        Assert.True(got.Success, got.Reason);
+        Assert.True(sent.Success, sent.Reason);
+        Assert.True(sent.Transmitted);
+        Assert.False(got.Transmitted);
+        Assert.Equal(2, got.Pages);
+        Assert.Equal(2, sent.Pages);
+        Assert.Equal("+44 20 7946 0000", got.RemoteIdent);
+        Assert.Equal("+49 30 1234567", sent.RemoteIdent);
+        Assert.Equal(ecm ? T30Compression.MMR : T30Compression.MR, got.Compression);
+        Assert.False(File.Exists(unused));
+        T38TestSupport.AssertSamePages(document, received);
     }
 
     [Fact]
