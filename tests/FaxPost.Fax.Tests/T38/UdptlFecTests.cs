@@ -59,32 +59,8 @@ public sealed class UdptlFecTests
         return parity;
     }
 
-    private static (List<byte[]> Packets, List<UdptlEvent> Events) Run(UdptlReceiver rx, IEnumerable<byte[]> datagrams)
-    {
-        var got = new List<byte[]>();
-        var events = new List<UdptlEvent>();
-        void Collect()
-        {
-            foreach (var e in rx.Events)
-            {
-                events.Add(e);
-                if (e.Kind == UdptlEventKind.Packet)
-                {
-                    got.Add(rx.Payload(e).ToArray());
-                }
-            }
-        }
-
-        foreach (var d in datagrams)
-        {
-            Assert.Equal(UdptlError.None, rx.Receive(d));
-            Collect();
-        }
-
-        rx.Flush();
-        Collect();
-        return (got, events);
-    }
+    private static (List<byte[]> Packets, List<UdptlEvent> Events) Run(UdptlReceiver rx, IEnumerable<byte[]> datagrams) =>
+        UdptlTests.Run(rx, datagrams);
 
     [Theory]
     [InlineData(3, 3)]

@@ -36,7 +36,7 @@ public sealed class UdptlTests
     }
 
     /// <summary>Feeds datagrams, collecting delivered packets and loss reports; flushes at the end.</summary>
-    private static (List<byte[]> Packets, List<UdptlEvent> Events) Run(UdptlReceiver rx, IEnumerable<byte[]> datagrams)
+    internal static (List<byte[]> Packets, List<UdptlEvent> Events) Run(UdptlReceiver rx, IEnumerable<byte[]> datagrams)
     {
         var got = new List<byte[]>();
         var events = new List<UdptlEvent>();
