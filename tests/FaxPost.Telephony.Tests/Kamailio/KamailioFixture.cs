@@ -133,7 +133,8 @@ internal sealed class KamailioFixture : IAsyncDisposable
         throw new InvalidOperationException("kamailio did not answer OPTIONS within 15 s:\n" + string.Join('\n', _log));
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free for both UDP and TCP (kamailio and SIP test servers listen on both).</summary>
+    internal static int FreePort()
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {
@@ -151,7 +152,7 @@ internal sealed class KamailioFixture : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("no free port for kamailio");
+        throw new InvalidOperationException("no loopback port free for UDP and TCP");
     }
 
     private static string Configuration(int port, IReadOnlyDictionary<string, string> users, IReadOnlyDictionary<string, int> staticRoutes)

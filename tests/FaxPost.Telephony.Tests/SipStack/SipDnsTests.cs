@@ -129,7 +129,7 @@ public sealed class SipDnsTests
     [Fact]
     public async Task A_request_over_1300_bytes_for_udp_goes_over_tcp()
     {
-        var port = SharedPort();
+        var port = Kamailio.KamailioFixture.FreePort();
         var both = Options(SipTransportKind.Tcp) with { Udp = new IPEndPoint(IPAddress.Loopback, port), Tcp = new IPEndPoint(IPAddress.Loopback, port) };
         await using var callee = await StartAsync(both);
         var seen = new List<(SipTransportKind Transport, string Via)>();
@@ -162,24 +162,5 @@ public sealed class SipDnsTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    private static int SharedPort()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException) when (attempt < 20)
-            {
-            }
-        }
     }
 }
