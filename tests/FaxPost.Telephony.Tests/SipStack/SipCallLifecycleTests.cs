@@ -32,11 +32,8 @@ public sealed class SipCallLifecycleTests
     public async Task Stopping_a_UA_hangs_up_its_calls()
     {
         await using var b = await StartAsync(Options(SipTransportKind.Udp));
-        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
         var a = await StartAsync(Options(SipTransportKind.Udp));
-        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
-        var peer = await Within(bCall.Task);
+        var (call, peer) = await AnsweredCallAsync(a, b);
         Assert.Equal(1, a.ActiveCalls);
 
         await a.DisposeAsync();

@@ -93,10 +93,7 @@ public sealed class SipOfferAnswerFlowTests
     {
         await using var a = await StartAsync(Options(SipTransportKind.Udp));
         await using var b = await StartAsync(Options(SipTransportKind.Udp));
-        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
-        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
-        var peer = await Within(bCall.Task);
+        var (call, peer) = await AnsweredCallAsync(a, b);
 
         // Both sides switch at once; RFC 3261 §14.1 glare (491) is resolved by the random waits.
         var results = await Within(Task.WhenAll(call.SwitchToT38Async(), peer.SwitchToT38Async()));
@@ -113,10 +110,7 @@ public sealed class SipOfferAnswerFlowTests
     {
         await using var a = await StartAsync(Options(SipTransportKind.Udp));
         await using var b = await StartAsync(Options(SipTransportKind.Udp));
-        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
-        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
-        var peer = await Within(bCall.Task);
+        var (call, peer) = await AnsweredCallAsync(a, b);
 
         var video = SdpSessionDescription.Parse("v=0\r\no=- 9 9 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 6000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n");
         var result = await Within(call.ReinviteAsync(video));

@@ -48,11 +48,7 @@ public sealed class SipSessionAndTlsTests
         var clock = new FakeTimeProvider();
         await using var a = await StartAsync(ShortSessions);
         await using var b = await StartAsync(Options(SipTransportKind.Udp), null, clock);
-        var bCall = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.IncomingCall = async (incoming, ct) => bCall.TrySetResult(await incoming.AnswerAsync(ct));
-
-        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
-        var peer = await Within(bCall.Task);
+        var (call, peer) = await AnsweredCallAsync(a, b);
 
         // RFC 4028 §10: the non-refresher gives up at interval − min(32 s, interval/3) = 60 s.
         clock.Advance(TimeSpan.FromSeconds(59));

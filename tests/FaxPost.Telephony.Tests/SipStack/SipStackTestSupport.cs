@@ -48,6 +48,15 @@ internal static class SipStackTestSupport
         },
     };
 
+    /// <summary><paramref name="a"/> calls <paramref name="b"/> over UDP and <paramref name="b"/> answers: both ends of the call.</summary>
+    public static async Task<(SipCall Call, SipCall Peer)> AnsweredCallAsync(SipUserAgent a, SipUserAgent b)
+    {
+        var answered = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.IncomingCall = async (incoming, ct) => answered.TrySetResult(await incoming.AnswerAsync(ct));
+        var call = (await Within(a.InviteAsync(UriOf(b, SipTransportKind.Udp)))).Call!;
+        return (call, await Within(answered.Task));
+    }
+
     public static async Task<T> Within<T>(Task<T> task, int seconds = 60) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
 
     public static async Task Within(Task task, int seconds = 60) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
