@@ -73,7 +73,11 @@ public sealed partial class T38Endpoint
         {
             if (e.Kind != UdptlEventKind.Packet)
             {
-                TraceLine(e.Kind == UdptlEventKind.Lost ? $"udptl lost {e.Count} from {e.Sequence}" : $"udptl numbering restarts at {e.Sequence}");
+                if (Tracing)
+                {
+                    TraceLine(e.Kind == UdptlEventKind.Lost ? $"udptl lost {e.Count} from {e.Sequence}" : $"udptl numbering restarts at {e.Sequence}");
+                }
+
                 if (e.Kind == UdptlEventKind.Lost)
                 {
                     _inputs.Writer.TryWrite(new Arrival(T30Input.Tick, at, e.Count));

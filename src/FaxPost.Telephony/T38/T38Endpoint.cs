@@ -409,7 +409,7 @@ public sealed partial class T38Endpoint : IDisposable
             TraceInput(next);
             _actions.Clear();
             _actions.AddRange(_session.Step(next, _stepTime));
-            if (_session.State != before)
+            if (Tracing && _session.State != before)
             {
                 TraceLine($"state {before} -> {_session.State}");
             }
@@ -438,7 +438,11 @@ public sealed partial class T38Endpoint : IDisposable
         switch (action.Kind)
         {
             case T30ActionKind.SendTone or T30ActionKind.SendFrames:
-                TraceLine(action.Kind == T30ActionKind.SendTone ? $"tx {action.Tone}" : $"tx {FrameNames(action.Frames)}");
+                if (Tracing)
+                {
+                    TraceLine(action.Kind == T30ActionKind.SendTone ? $"tx {action.Tone}" : $"tx {FrameNames(action.Frames)}");
+                }
+
                 Transmit(action, TimeSpan.Zero);
                 break;
             case T30ActionKind.SendImage:
@@ -490,7 +494,10 @@ public sealed partial class T38Endpoint : IDisposable
                     try
                     {
                         await _sink.StoreAsync(ct).ConfigureAwait(false);
-                        TraceLine($"page {action.Page} stored in {Stopwatch.GetElapsedTime(storing).TotalMilliseconds:0} ms");
+                        if (Tracing)
+                        {
+                            TraceLine($"page {action.Page} stored in {Stopwatch.GetElapsedTime(storing).TotalMilliseconds:0} ms");
+                        }
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException or FaxCodecException)
                     {
@@ -518,7 +525,7 @@ public sealed partial class T38Endpoint : IDisposable
 
     private void TraceInput(T30Input input)
     {
-        if (_options.Trace is null)
+        if (!Tracing)
         {
             return;
         }
@@ -542,6 +549,9 @@ public sealed partial class T38Endpoint : IDisposable
 
     private static string FrameNames(IReadOnlyList<byte[]> frames) =>
         string.Join(' ', frames.Select(f => T30Frame.TryParse(f, out var frame, out _) ? frame.Type.ToString().ToUpperInvariant() : $"?{Convert.ToHexString(f)}"));
+
+    /// <summary>Trace lines are only built when someone reads them: an untraced call pays nothing.</summary>
+    private bool Tracing => _options.Trace is not null;
 
     private void TraceLine(string line) => _options.Trace?.Invoke($"{Now.TotalSeconds,8:0.000} {line}");
 
