@@ -176,15 +176,11 @@ public sealed class T38ImpairmentTests(ITestOutputHelper output) : IDisposable
             $"b→a {relay.BToA.Datagrams} ({relay.BToA.Dropped} dropped, {relay.BToA.Reordered} reordered, {relay.BToA.Duplicated} duplicated)\n";
         // spandsp's verbose log: its T.30 lines (not one per T.38 packet), and only when the call failed.
         var spandspLines = peer.Output.Split('\n');
-        output.WriteLine(log + string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW ", StringComparison.Ordinal))));
-        if (!result.Success || !peer.Ok || result.Pages != 3)
-        {
-            log += $"spandsp:\n{string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW T.38 ", StringComparison.Ordinal)))}\nFaxPost trace:\n{string.Join('\n', trace)}";
-        }
-        else
-        {
-            log += string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW ", StringComparison.Ordinal)));
-        }
+        var summary = string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW ", StringComparison.Ordinal)));
+        output.WriteLine(log + summary);
+        log += !result.Success || !peer.Ok || result.Pages != 3
+            ? $"spandsp:\n{string.Join('\n', spandspLines.Where(l => !l.StartsWith("FLOW T.38 ", StringComparison.Ordinal)))}\nFaxPost trace:\n{string.Join('\n', trace)}"
+            : summary;
 
         Assert.True(result.Success, log);
         Assert.True(peer.Ok, log);
